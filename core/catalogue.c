@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event catalogue: for every FTIO_EVENT_CODE_*, its stable name, the
+ * severity it is emitted with, what happened and what the operator does.
+ * Documentation/admin-guide/ftio-events.rst renders the same table and a
+ * test checks that the two, and the YNL spec, agree.
+ *
+ * Keep the table sorted by code: lookups bisect it.
+ */
+#include <linux/bsearch.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+
+static const struct ftio_event_desc ftio_catalogue[] = {
+	{
+		.code = FTIO_EVENT_CODE_MODULE_REGISTERED,
+		.name = "module-registered",
+		.severity = FTIO_SEVERITY_INFO,
+		.summary = "An ftio module registered with ftio_core and offers its controls.",
+		.action = "None.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_MODULE_UNREGISTERED,
+		.name = "module-unregistered",
+		.severity = FTIO_SEVERITY_NOTICE,
+		.summary = "An ftio module unregistered; what it protected is no longer protected.",
+		.action = "If nobody unloaded it on purpose, find out why and load it again.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_OPERATOR_NOTE,
+		.name = "operator-note",
+		.severity = FTIO_SEVERITY_INFO,
+		.summary = "An administrator posted a note (ftioctl events post).",
+		.action = "None; the note documents maintenance for later readers.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_DELIVERY_LOST,
+		.name = "delivery-lost",
+		.severity = FTIO_SEVERITY_WARNING,
+		.summary = "Events were emitted faster than they could be multicast and fell out of the ring.",
+		.action = "Read the surrounding events; raise ftio_core's ring_size parameter if it recurs.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_COMPONENT_INSERTED,
+		.name = "component-inserted",
+		.severity = FTIO_SEVERITY_INFO,
+		.summary = "A component (adapter, path, slot, memory range) was added and is being brought up.",
+		.action = "None.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_COMPONENT_BROKEN,
+		.name = "component-broken",
+		.severity = FTIO_SEVERITY_ERROR,
+		.summary = "A component failed and was taken out of service; redundancy is reduced.",
+		.action = "Check the component named in the event and plan its repair or replacement.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_COMPONENT_FIXED,
+		.name = "component-fixed",
+		.severity = FTIO_SEVERITY_NOTICE,
+		.summary = "A component that had failed is back in service; redundancy is restored.",
+		.action = "None; close the matching repair ticket.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_COMPONENT_REMOVED,
+		.name = "component-removed",
+		.severity = FTIO_SEVERITY_NOTICE,
+		.summary = "A component left the system.",
+		.action = "If the removal was not planned, check the component and its slot.",
+	},
+};
+
+static const char *const ftio_severity_names[] = {
+	[FTIO_SEVERITY_DEBUG] = "debug",
+	[FTIO_SEVERITY_INFO] = "info",
+	[FTIO_SEVERITY_NOTICE] = "notice",
+	[FTIO_SEVERITY_WARNING] = "warning",
+	[FTIO_SEVERITY_ERROR] = "error",
+	[FTIO_SEVERITY_CRITICAL] = "critical",
+};
+
+static int ftio_desc_cmp(const void *key, const void *elt)
+{
+	u32 code = *(const u32 *)key;
+	const struct ftio_event_desc *d = elt;
+
+	if (code < d->code)
+		return -1;
+	return code > d->code;
+}
+
+/**
+ * ftio_event_desc() - look up a code in the catalogue
+ * @code: FTIO_EVENT_CODE_*
+ *
+ * Return: the entry, or NULL if @code is unknown.
+ */
+const struct ftio_event_desc *ftio_event_desc(u32 code)
+{
+	return bsearch(&code, ftio_catalogue, ARRAY_SIZE(ftio_catalogue),
+		       sizeof(ftio_catalogue[0]), ftio_desc_cmp);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_event_desc);
+
+/**
+ * ftio_event_desc_by_name() - look up a name in the catalogue
+ * @name: stable name such as "module-registered"
+ *
+ * Return: the entry, or NULL if @name is unknown.
+ */
+const struct ftio_event_desc *ftio_event_desc_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ftio_catalogue); i++)
+		if (!strcmp(ftio_catalogue[i].name, name))
+			return &ftio_catalogue[i];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_event_desc_by_name);
+
+/**
+ * ftio_event_desc_at() - the catalogue in code order
+ * @idx: index from 0
+ *
+ * Return: the entry, or NULL past the end.
+ */
+const struct ftio_event_desc *ftio_event_desc_at(unsigned int idx)
+{
+	return idx < ARRAY_SIZE(ftio_catalogue) ? &ftio_catalogue[idx] : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_event_desc_at);
+
+/**
+ * ftio_event_desc_count() - number of catalogue entries
+ *
+ * Return: the count.
+ */
+unsigned int ftio_event_desc_count(void)
+{
+	return ARRAY_SIZE(ftio_catalogue);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_event_desc_count);
+
+/**
+ * ftio_severity_name() - text of a severity
+ * @severity: enum ftio_severity
+ *
+ * Return: "info", "error", ... or "unknown".
+ */
+const char *ftio_severity_name(u32 severity)
+{
+	if (severity < ARRAY_SIZE(ftio_severity_names))
+		return ftio_severity_names[severity];
+	return "unknown";
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_severity_name);
+
+const char *ftio_event_code_name(u32 code)
+{
+	const struct ftio_event_desc *d = ftio_event_desc(code);
+
+	return d ? d->name : NULL;
+}
+EXPORT_SYMBOL_GPL(ftio_event_code_name);

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/ftio.yaml */
+/* YNL-GEN kernel source */
+
+#include <net/netlink.h>
+#include <net/genetlink.h>
+
+#include "nl-gen.h"
+
+#include <uapi/linux/ftio.h>
+
+/* FTIO_CMD_EVENT_GET - dump */
+static const struct nla_policy ftio_event_get_nl_policy[FTIO_A_EVENT_MIN_SEVERITY + 1] = {
+	[FTIO_A_EVENT_SINCE] = { .type = NLA_U64, },
+	[FTIO_A_EVENT_MIN_SEVERITY] = NLA_POLICY_MAX(NLA_U32, 5),
+};
+
+/* FTIO_CMD_EVENT_POST - do */
+static const struct nla_policy ftio_event_post_nl_policy[FTIO_A_EVENT_MESSAGE + 1] = {
+	[FTIO_A_EVENT_SEVERITY] = NLA_POLICY_MAX(NLA_U32, 5),
+	[FTIO_A_EVENT_OBJECT] = { .type = NLA_NUL_STRING, .len = 63, },
+	[FTIO_A_EVENT_MESSAGE] = { .type = NLA_NUL_STRING, .len = 159, },
+};
+
+/* Ops table for ftio */
+static const struct genl_split_ops ftio_nl_ops[] = {
+	{
+		.cmd	= FTIO_CMD_CORE_GET,
+		.doit	= ftio_nl_core_get_doit,
+		.flags	= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_EVENT_GET,
+		.dumpit		= ftio_nl_event_get_dumpit,
+		.policy		= ftio_event_get_nl_policy,
+		.maxattr	= FTIO_A_EVENT_MIN_SEVERITY,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= FTIO_CMD_EVENT_POST,
+		.doit		= ftio_nl_event_post_doit,
+		.policy		= ftio_event_post_nl_policy,
+		.maxattr	= FTIO_A_EVENT_MESSAGE,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= FTIO_CMD_CATALOGUE_GET,
+		.dumpit	= ftio_nl_catalogue_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
+	},
+};
+
+static const struct genl_multicast_group ftio_nl_mcgrps[] = {
+	[FTIO_NLGRP_EVENTS] = { "events", },
+};
+
+struct genl_family ftio_nl_family __ro_after_init = {
+	.name		= FTIO_FAMILY_NAME,
+	.version	= FTIO_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.split_ops	= ftio_nl_ops,
+	.n_split_ops	= ARRAY_SIZE(ftio_nl_ops),
+	.mcgrps		= ftio_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(ftio_nl_mcgrps),
+};

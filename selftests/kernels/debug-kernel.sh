@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build (or find in the cache) the ftio debug kernel from Debian's
+# linux-source-6.12 with the fragments kept beside this script.
+#
+# Usage: debug-kernel.sh [--print-dir]
+#   Prints the cache directory holding bzImage, build/ (the O= tree that
+#   out-of-tree modules build against) and modroot/ (installed modules).
+#
+# The cache lives outside the repository (FTIO_CACHE, default
+# ~/.cache/ftio) and is keyed by source version, compiler and config
+# fragments, so a hit costs nothing and any change rebuilds.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${FTIO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftio}
+srcpkg=${FTIO_DEBUG_SRCPKG:-linux-source-6.12}
+jobs=${FTIO_JOBS:-$(($(nproc) + 1))}
+
+die() { echo "debug-kernel: $*" >&2; exit 1; }
+
+srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null) ||
+	die "$srcpkg is not installed (apt-get install $srcpkg)"
+tarball=$(ls /usr/src/"$srcpkg".tar.* 2>/dev/null | head -n1)
+[ -n "$tarball" ] || die "no /usr/src/$srcpkg.tar.* (reinstall $srcpkg)"
+
+key=$( {
+	echo "$srcver"
+	gcc --version | head -n1
+	cat "$here/trim.config" "$here/debug.config"
+} | sha256sum | cut -c1-12)
+out="$cache/kernels/debug-$srcver-$key"
+src="$cache/src/$srcpkg-$srcver"
+
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+mkdir -p "$cache/kernels" "$cache/src"
+exec 9>"$cache/kernels/.lock"
+flock 9
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+if [ ! -f "$src/.unpacked" ]; then
+	echo "debug-kernel: unpacking $tarball" >&2
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -xf "$tarball" -C "$src.tmp" --strip-components=1
+	mv "$src.tmp" "$src"
+	touch "$src/.unpacked"
+fi
+
+echo "debug-kernel: building $srcpkg $srcver (key $key) in $out" >&2
+mkdir -p "$out/build"
+start=$(date +%s)
+make -s -C "$src" O="$out/build" x86_64_defconfig >&2
+(cd "$out/build" &&
+	"$src/scripts/kconfig/merge_config.sh" -m -O . .config \
+		"$src/kernel/configs/kvm_guest.config" \
+		"$here/trim.config" "$here/debug.config" >/dev/null)
+make -s -C "$src" O="$out/build" olddefconfig >&2
+
+# Every option we asked for must have survived olddefconfig.
+missing=0
+while read -r line; do
+	case "$line" in
+	CONFIG_*=*)
+		grep -qx "$line" "$out/build/.config" ||
+			{ echo "debug-kernel: lost $line" >&2; missing=1; } ;;
+	esac
+done < <(cat "$here/debug.config")
+[ "$missing" = 0 ] || die "config fragment not applied (see above)"
+
+make -C "$src" O="$out/build" -j"$jobs" bzImage modules >"$out/build.log" 2>&1 ||
+	{ tail -n 40 "$out/build.log" >&2; die "build failed, log: $out/build.log"; }
+rm -rf "$out/modroot"
+make -s -C "$src" O="$out/build" INSTALL_MOD_PATH="$out/modroot" \
+	INSTALL_MOD_STRIP=1 modules_install >&2
+cp "$out/build/arch/x86/boot/bzImage" "$out/bzImage"
+make -s -C "$src" O="$out/build" kernelrelease >"$out/release"
+echo "debug-kernel: built in $(($(date +%s) - start)) s" >&2
+touch "$out/.done"
+echo "$out"
