@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs as PID 1 inside the test guest, in the overlay of the host's root.
+# Sets up the system, installs the ftio modules built for this kernel,
+# runs the command the runner wrote to RUNDIR/cmd with its output in
+# RUNDIR/output.log and its exit status in RUNDIR/status, lets kmemleak
+# report on the console, and powers off.
+rundir=$1
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LANG=C.UTF-8
+cd /
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+modprobe -q configfs 2>/dev/null
+mount -t configfs configfs /sys/kernel/config 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+ln -sf /proc/self/fd /dev/fd
+hostname ftio-guest
+ip link set lo up 2>/dev/null
+
+kmsg() { echo "ftio-guest: $*" >/dev/kmsg; }
+
+# shellcheck source=/dev/null
+. "$rundir/env"
+rel=$(uname -r)
+
+# A kernel of our own (the debug kernel) brings its modules from the cache.
+if [ -n "${FTIO_KMODROOT:-}" ] && [ -d "$FTIO_KMODROOT/lib/modules/$rel" ]; then
+	mkdir -p "/lib/modules/$rel"
+	mount --bind "$FTIO_KMODROOT/lib/modules/$rel" "/lib/modules/$rel"
+fi
+# The ftio modules built for this kernel, where modprobe finds them.
+if [ -n "${FTIO_MODDIR:-}" ]; then
+	mkdir -p "/lib/modules/$rel/updates/ftio"
+	find "$FTIO_MODDIR" -name '*.ko' -exec cp {} "/lib/modules/$rel/updates/ftio/" \;
+	depmod -a "$rel"
+fi
+
+# The control port to the host (QMP requests), if the runner gave one.
+for p in /sys/class/virtio-ports/*; do
+	[ -e "$p/name" ] || continue
+	if [ "$(cat "$p/name")" = ftio.ctl ]; then
+		export FTIO_CTL_PORT="/dev/$(basename "$p")"
+	fi
+done
+
+leaks=/sys/kernel/debug/kmemleak
+[ -w $leaks ] && echo clear >$leaks
+
+kmsg "running $rundir/cmd on $rel"
+bash "$rundir/cmd" >"$rundir/output.log" 2>&1 </dev/null
+status=$?
+kmsg "command exited with status $status"
+
+if [ -w $leaks ]; then
+	# kmemleak reports objects older than 5 s only: scan after that.
+	sleep 6
+	echo scan >$leaks
+	echo scan >$leaks
+	cat $leaks >/dev/console
+fi
+echo "$status" >"$rundir/status"
+sync
+echo o >/proc/sysrq-trigger
+sleep 30

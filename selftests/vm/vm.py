@@ -1,0 +1,501 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The ftio VM runner.
+
+Starts a QEMU q35 guest on one of the test kernels with the build
+machine's root file system shared read-only over 9p under a tmpfs
+overlay, runs one command inside it as root, and carries its exit status
+out. The guest's console is kept in RUNDIR/console.log and the command's
+output in RUNDIR/output.log. A kernel report on the console (KASAN,
+lockdep, kmemleak, UBSAN, WARNING, BUG, Oops, Call Trace, ...) fails the
+run whatever the command said, except inside a block that the guest
+marked as expected (see selftests/lib/ftio.sh: ftio_expect_report).
+
+While the guest runs, it can ask the host to act on QEMU through the
+virtio-serial port "ftio.ctl" (selftests/vm/host-ctl in the guest):
+device_add/device_del, human-monitor commands (pcie_aer_inject_error,
+mce), object_add, waiting for QMP events.
+
+Usage: vm.py [options] -- COMMAND [ARGS...]
+"""
+
+import argparse
+import glob
+import hashlib
+import json
+import lzma
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qmp import QMP, QMPError  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("FTIO_BUILD", os.path.join(TOP, "build"))
+CACHE = os.environ.get("FTIO_CACHE",
+                       os.path.join(os.environ.get("XDG_CACHE_HOME",
+                                                   os.path.expanduser("~/.cache")),
+                                    "ftio"))
+
+# Exit codes of the runner itself (a command's own status passes through).
+EXIT_REPORT = 90       # kernel report on the console
+EXIT_NO_STATUS = 91    # guest died before the command finished
+EXIT_TIMEOUT = 92      # hard timeout
+EXIT_SETUP = 93        # the runner could not start the guest
+
+# Lines of a kernel console that fail a run. Matched anywhere in a line,
+# since the console prefixes a timestamp.
+REPORT_PATTERNS = [
+    r"BUG: ",
+    r"WARNING: ",
+    r"UBSAN: ",
+    r"\bOops\b",
+    r"Call Trace:",
+    r"general protection fault",
+    r"Kernel panic",
+    r"kernel BUG at",
+    r"unreferenced object 0x",
+    r"kmemleak: .*suspected memory leak",
+    r"KFENCE: ",
+    r"INFO: task .* blocked for more than",
+    r"INFO: (possible|inconsistent|trying to register)",
+    r"ODEBUG: ",
+    r"list_(add|del) corruption",
+    r"Unable to handle kernel",
+    r"RIP: 0010:",
+]
+REPORT_RE = re.compile("|".join(f"(?:{p})" for p in REPORT_PATTERNS))
+EXPECT_BEGIN = "ftio-expect: begin"
+EXPECT_END = "ftio-expect: end"
+
+
+def scan_console(text):
+    """Return the kernel-report lines of a console log, minus those inside
+    expect blocks that the guest marked. Each item is (lineno, line)."""
+    found = []
+    expecting = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if EXPECT_BEGIN in line:
+            expecting += 1
+            continue
+        if EXPECT_END in line:
+            expecting = max(0, expecting - 1)
+            continue
+        if expecting:
+            continue
+        if REPORT_RE.search(line):
+            found.append((n, line.rstrip()))
+    return found
+
+
+def log(msg):
+    print(f"vm: {msg}", flush=True)
+
+
+# Kernels ---------------------------------------------------------------
+
+def newest(paths):
+    def key(p):
+        return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p)]
+    return sorted(paths, key=key)[-1] if paths else None
+
+
+def find_kernel(name):
+    """Return a dict describing a test kernel: image, release, and where
+    its modules live (modroot, or None for /lib/modules on the host)."""
+    if name in ("distro", "distro-6.12"):
+        img = newest([p for p in glob.glob("/boot/vmlinuz-6.12.*-amd64")
+                      if "-rt-" not in p and "-cloud-" not in p])
+        pkg = "linux-image-6.12-amd64"
+    elif name == "distro-6.1":
+        img = newest(glob.glob("/boot/vmlinuz-6.1.0-*-amd64"))
+        pkg = "linux-image-amd64"
+    elif name == "debug":
+        out = subprocess.run([os.path.join(TOP, "selftests/kernels/debug-kernel.sh")],
+                             stdout=subprocess.PIPE, text=True, check=True).stdout
+        kdir = out.strip().splitlines()[-1]
+        with open(os.path.join(kdir, "release")) as f:
+            rel = f.read().strip()
+        return {"name": name, "image": os.path.join(kdir, "bzImage"),
+                "release": rel, "modroot": os.path.join(kdir, "modroot"),
+                "build": os.path.join(kdir, "build")}
+    else:
+        raise SystemExit(f"vm: unknown kernel '{name}' (distro, distro-6.1, debug)")
+    if not img:
+        raise SystemExit(f"vm: no {name} kernel in /boot: apt-get install {pkg}")
+    rel = os.path.basename(img)[len("vmlinuz-"):]
+    return {"name": name, "image": img, "release": rel, "modroot": None,
+            "build": f"/lib/modules/{rel}/build"}
+
+
+def module_dir(kernel):
+    root = kernel["modroot"] or "/"
+    return os.path.join(root, "lib/modules", kernel["release"])
+
+
+# Initramfs -------------------------------------------------------------
+
+BOOT_MODULES = ["virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"]
+
+
+def boot_module_files(kernel):
+    """The modules /init must insmod, dependencies first, or [] if the
+    kernel has them built in."""
+    mdir = module_dir(kernel)
+    deps = {}
+    with open(os.path.join(mdir, "modules.dep")) as f:
+        for line in f:
+            path, _, rest = line.partition(":")
+            name = re.sub(r"\.ko(\.xz|\.zst|\.gz)?$", "", os.path.basename(path))
+            deps[name.replace("-", "_")] = (path, rest.split())
+    by_path = {v[0]: k for k, v in deps.items()}
+    order = []
+
+    def visit(name):
+        if name not in deps or name in order:
+            return
+        for d in deps[name][1]:
+            visit(by_path[d])
+        order.append(name)
+
+    for m in BOOT_MODULES:
+        visit(m)
+    return [(m, os.path.join(mdir, deps[m][0])) for m in order]
+
+
+def build_initramfs(kernel):
+    mods = boot_module_files(kernel)
+    h = hashlib.sha256()
+    for p in [os.path.join(HERE, "guest-init"), "/bin/busybox"] + [p for _, p in mods]:
+        h.update(p.encode())
+        h.update(str(os.stat(p).st_mtime_ns).encode())
+    out = os.path.join(BUILD, "vm", f"initramfs-{kernel['release']}-{h.hexdigest()[:12]}.cpio")
+    if os.path.exists(out):
+        return out
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for d in ("bin", "proc", "sys", "dev", "mnt", "modules"):
+            os.makedirs(os.path.join(tmp, d))
+        shutil.copy("/bin/busybox", os.path.join(tmp, "bin/busybox"))
+        os.symlink("busybox", os.path.join(tmp, "bin/sh"))
+        shutil.copy(os.path.join(HERE, "guest-init"), os.path.join(tmp, "init"))
+        os.chmod(os.path.join(tmp, "init"), 0o755)
+        names = []
+        for name, path in mods:
+            data = open(path, "rb").read()
+            if path.endswith(".xz"):
+                data = lzma.decompress(data)
+            elif path.endswith(".zst"):
+                data = subprocess.run(["zstd", "-dc", path], stdout=subprocess.PIPE,
+                                      check=True).stdout
+            with open(os.path.join(tmp, "modules", name + ".ko"), "wb") as f:
+                f.write(data)
+            names.append(name + ".ko")
+        with open(os.path.join(tmp, "modules.order"), "w") as f:
+            f.write("\n".join(names) + "\n")
+        files = subprocess.run(["find", "."], cwd=tmp, stdout=subprocess.PIPE,
+                               text=True, check=True).stdout
+        with open(out + ".tmp", "wb") as f:
+            subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=tmp,
+                           input=files.encode(), stdout=f, check=True)
+    os.rename(out + ".tmp", out)
+    return out
+
+
+# The control port: QMP on behalf of the guest -------------------------
+
+class Controller(threading.Thread):
+    """Serves the guest's requests on the ftio.ctl virtio-serial port.
+
+    A request is one JSON line: {"op": "qmp", "cmd": NAME, "args": {...}},
+    {"op": "hmp", "line": TEXT}, or {"op": "wait-event", "event": NAME,
+    "match": {...}, "timeout": S}. The answer is one JSON line,
+    {"ok": true, "return": ...} or {"ok": false, "error": TEXT}.
+    """
+
+    def __init__(self, path, qmp, journal):
+        super().__init__(daemon=True)
+        self.path = path
+        self.qmp = qmp
+        self.journal = journal
+        self.lock = threading.Lock()
+
+    def handle(self, req):
+        op = req.get("op")
+        if op == "qmp":
+            return self.qmp.command(req["cmd"], **req.get("args", {}))
+        if op == "hmp":
+            return self.qmp.hmp(req["line"])
+        if op == "wait-event":
+            return self.qmp.wait_event(req["event"], req.get("timeout", 30),
+                                       req.get("match"))
+        raise ValueError(f"unknown op {op!r}")
+
+    def run(self):
+        try:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            for _ in range(200):
+                try:
+                    sock.connect(self.path)
+                    break
+                except (FileNotFoundError, ConnectionRefusedError):
+                    time.sleep(0.05)
+            f = sock.makefile("rwb", buffering=0)
+            for line in f:
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    req = json.loads(line)
+                    ret = self.handle(req)
+                    ans = {"ok": True, "return": ret}
+                except (QMPError, TimeoutError, ValueError, KeyError) as e:
+                    ans = {"ok": False, "error": str(e)}
+                self.journal.write(f"{time.strftime('%T')} {line.decode(errors='replace')}"
+                                   f" -> {json.dumps(ans)}\n")
+                self.journal.flush()
+                f.write(json.dumps(ans).encode() + b"\n")
+        except OSError:
+            pass
+
+
+# Running ---------------------------------------------------------------
+
+def accel_choice(want):
+    """'tcg', or 'kvm' when asked for or when 'auto' and KVM worked here."""
+    verdict = os.path.join(CACHE, "kvm-verdict")
+    if want != "auto":
+        return want
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return "tcg"
+    if os.path.exists(verdict):
+        return open(verdict).read().strip() or "tcg"
+    return "kvm"
+
+
+def remember_accel(verdict):
+    os.makedirs(CACHE, exist_ok=True)
+    with open(os.path.join(CACHE, "kvm-verdict"), "w") as f:
+        f.write(verdict + "\n")
+
+
+class Tail(threading.Thread):
+    """Copies a growing file to stdout until stopped."""
+
+    def __init__(self, path, prefix):
+        super().__init__(daemon=True)
+        self.path = path
+        self.prefix = prefix
+        self.stop = threading.Event()
+
+    def run(self):
+        pos = 0
+        buf = b""
+        while True:
+            stopping = self.stop.is_set()
+            try:
+                with open(self.path, "rb") as f:
+                    f.seek(pos)
+                    data = f.read()
+                    pos += len(data)
+                    buf += data
+            except FileNotFoundError:
+                pass
+            *lines, buf = buf.split(b"\n")
+            for line in lines:
+                sys.stdout.write(self.prefix + line.decode(errors="replace") + "\n")
+            sys.stdout.flush()
+            if stopping:
+                if buf:
+                    sys.stdout.write(self.prefix + buf.decode(errors="replace") + "\n")
+                return
+            self.stop.wait(0.3)
+
+
+def run(command, kernel="distro", timeout=600, name="run", moddir=None,
+        qemu_args=(), append="", mem="2G", smp=2, env=None, quiet=False,
+        accel="auto", rundir=None):
+    """Run 'command' (a list) in a guest. Returns (status, rundir, reason)."""
+    k = find_kernel(kernel)
+    initrd = build_initramfs(k)
+    if rundir is None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        rundir = os.path.join(BUILD, "runs", f"{name}-{kernel}-{stamp}-{os.getpid()}")
+    os.makedirs(rundir, exist_ok=True)
+    rundir = os.path.abspath(rundir)
+    for f in ("status", "console.log", "output.log", "host.log", "qemu.log"):
+        try:
+            os.unlink(os.path.join(rundir, f))
+        except FileNotFoundError:
+            pass
+
+    ksrc = ""
+    try:
+        ksrc = subprocess.run([os.path.join(TOP, "scripts/ksrc.sh")], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    except OSError:
+        pass
+    genv = {
+        "FTIO_ROOT": TOP,
+        "FTIO_BUILD": BUILD,
+        "FTIO_RUNDIR": rundir,
+        "FTIO_KERNEL": kernel,
+        "FTIO_KMODROOT": k["modroot"] or "",
+        "FTIO_MODDIR": os.path.abspath(moddir) if moddir else "",
+        "FTIO_KSRC": ksrc,
+    }
+    genv.update(env or {})
+    with open(os.path.join(rundir, "env"), "w") as f:
+        for key, val in genv.items():
+            f.write(f"export {key}={shlex.quote(val)}\n")
+    with open(os.path.join(rundir, "cmd"), "w") as f:
+        f.write("#!/bin/bash\n")
+        f.write(f'export PATH="{BUILD}/bin:$PATH"\n')
+        f.write(f"cd {shlex.quote(TOP)}\n")
+        f.write(shlex.join(command) + "\n")
+
+    cmdline = ("console=ttyS0,115200 panic=-1 mitigations=off no_timer_check "
+               "8250.nr_uarts=1 rcupdate.rcu_cpu_stall_timeout=300 "
+               f"ftio.rundir={rundir} ftio.main={HERE}/guest-main.sh {append}")
+    acc = accel_choice(accel)
+    qemu = [
+        "qemu-system-x86_64", "-machine", "q35", "-accel", acc,
+        "-cpu", "host" if acc == "kvm" else "max",
+        "-smp", str(smp), "-m", f"{mem},slots=4,maxmem=8G",
+        "-nodefaults", "-nographic", "-no-reboot", "-display", "none",
+        "-kernel", k["image"], "-initrd", initrd, "-append", cmdline,
+        "-chardev", f"file,id=con,path={rundir}/console.log",
+        "-serial", "chardev:con",
+        "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,"
+                   "readonly=on,multidevs=remap",
+        "-virtfs", f"local,path={rundir},mount_tag=ftiorun,security_model=none",
+        "-qmp", f"unix:{rundir}/qmp.sock,server=on,wait=off",
+        "-device", "virtio-serial-pci,id=vser",
+        "-chardev", f"socket,id=ctl,path={rundir}/ctl.sock,server=on,wait=off",
+        "-device", "virtserialport,chardev=ctl,name=ftio.ctl",
+    ] + list(qemu_args)
+    with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
+        f.write(shlex.join(qemu) + "\n")
+
+    if not quiet:
+        log(f"{kernel} kernel {k['release']}, {acc}, run directory {rundir}")
+    qlog = open(os.path.join(rundir, "qemu.log"), "w")
+    start = time.monotonic()
+    proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL, stdout=qlog, stderr=qlog)
+    journal = open(os.path.join(rundir, "host.log"), "w")
+    qmp = None
+    try:
+        qmp = QMP(os.path.join(rundir, "qmp.sock"), timeout=30)
+    except (OSError, EOFError, QMPError) as e:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        return EXIT_SETUP, rundir, f"QEMU did not start: {e}; see {rundir}/qemu.log"
+    ctl = Controller(os.path.join(rundir, "ctl.sock"), qmp, journal)
+    ctl.start()
+    tail = None
+    if not quiet:
+        tail = Tail(os.path.join(rundir, "output.log"), "  | ")
+        tail.start()
+
+    timed_out = False
+    kvm_broken = False
+    try:
+        deadline = start + timeout
+        while proc.poll() is None:
+            if time.monotonic() > deadline:
+                timed_out = True
+                break
+            if acc == "kvm" and "KVM internal error" in open(qlog.name, errors="replace").read():
+                kvm_broken = True
+                break
+            time.sleep(0.2)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    finally:
+        if tail:
+            tail.stop.set()
+            tail.join()
+        qmp.close()
+        qlog.close()
+    elapsed = time.monotonic() - start
+
+    qerr = open(os.path.join(rundir, "qemu.log"), errors="replace").read()
+    if acc == "kvm" and (kvm_broken or "KVM internal error" in qerr):
+        log("KVM does not work on this machine; remembering that and using TCG")
+        remember_accel("tcg")
+        return run(command, kernel, timeout, name, moddir, qemu_args, append, mem,
+                   smp, env, quiet, "tcg", rundir)
+
+    console = ""
+    try:
+        console = open(os.path.join(rundir, "console.log"), errors="replace").read()
+    except FileNotFoundError:
+        pass
+    reports = scan_console(console)
+    status = None
+    try:
+        status = int(open(os.path.join(rundir, "status")).read().strip())
+    except (FileNotFoundError, ValueError):
+        pass
+
+    if reports:
+        first = reports[0][0]
+        lines = console.splitlines()
+        ctx = "\n".join("    " + ln for ln in lines[max(0, first - 5):first + 40])
+        return EXIT_REPORT, rundir, (f"kernel report on the console (line {first} of "
+                                     f"{rundir}/console.log):\n{ctx}")
+    if timed_out:
+        tailtxt = "\n".join("    " + ln for ln in console.splitlines()[-20:])
+        return EXIT_TIMEOUT, rundir, (f"timed out after {timeout} s; last console lines:\n"
+                                      f"{tailtxt}")
+    if status is None:
+        tailtxt = "\n".join("    " + ln for ln in console.splitlines()[-30:])
+        return EXIT_NO_STATUS, rundir, ("the guest stopped before the command finished "
+                                        f"(QEMU exit {proc.returncode}, {elapsed:.0f} s); "
+                                        f"last console lines:\n{tailtxt}\n{qerr[-2000:]}")
+    if status:
+        return status, rundir, f"the command exited with status {status}"
+    return 0, rundir, f"passed in {elapsed:.0f} s"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--kernel", default="distro",
+                    help="distro (Debian 6.12), distro-6.1, or debug")
+    ap.add_argument("--timeout", type=int, default=600, help="hard timeout in seconds")
+    ap.add_argument("--name", default="run", help="label of the run directory")
+    ap.add_argument("--rundir", help="run directory (default build/runs/NAME-...)")
+    ap.add_argument("--moddir", help="ftio modules built for this kernel")
+    ap.add_argument("--qemu", action="append", default=[], metavar="ARG",
+                    help="extra QEMU argument (repeatable; split on spaces)")
+    ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--mem", default="2G")
+    ap.add_argument("--smp", type=int, default=2)
+    ap.add_argument("--accel", default=os.environ.get("FTIO_ACCEL", "auto"),
+                    choices=["auto", "kvm", "tcg"])
+    ap.add_argument("--env", action="append", default=[], metavar="K=V")
+    ap.add_argument("-q", "--quiet", action="store_true", help="do not stream output")
+    ap.add_argument("command", nargs="+")
+    a = ap.parse_args()
+    qargs = [x for arg in a.qemu for x in shlex.split(arg)]
+    env = dict(e.split("=", 1) for e in a.env)
+    status, rundir, reason = run(a.command, a.kernel, a.timeout, a.name, a.moddir,
+                                 qargs, a.append, a.mem, a.smp, env, a.quiet,
+                                 a.accel, a.rundir)
+    log(("PASS: " if status == 0 else "FAIL: ") + reason)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
