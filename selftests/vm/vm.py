@@ -359,7 +359,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
             f.write(f"export {key}={shlex.quote(val)}\n")
     with open(os.path.join(rundir, "cmd"), "w") as f:
         f.write("#!/bin/bash\n")
-        f.write(f'export PATH="{BUILD}/bin:$PATH"\n')
+        f.write(f'export PATH="{TOP}/tools/ftioctl:{BUILD}/bin:$PATH"\n')
         f.write(f"cd {shlex.quote(TOP)}\n")
         f.write(shlex.join(command) + "\n")
 

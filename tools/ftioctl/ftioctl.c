@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftioctl: the command-line tool of ftio.
+ *
+ *   ftioctl [-j] OBJECT [VERB] [ARGS...]
+ *
+ * Exit status: 0 done, 1 the operation failed or the kernel refused it,
+ * 2 bad usage or ftio not available (see ftioctl(8)).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ftioctl.h"
+
+bool opt_json;
+const char *prog = "ftioctl";
+
+void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} objects[] = {
+	{ "version", cmd_version, "versions of ftioctl, ftio_core and the registered modules" },
+	{ "events", cmd_events, "[show] [--since SEQ] [--follow] [--min-severity SEV] | post [--severity SEV] [--object NAME] MESSAGE | codes" },
+	{ "monitor", cmd_monitor, "print events as they happen" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s [-j|--json] OBJECT [VERB] [ARGS...]\n\nobjects:\n", prog);
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		fprintf(f, "  %-8s %s\n", objects[i].name, objects[i].help);
+	fprintf(f, "\noptions:\n  -j, --json     JSON output (JSON Lines when following)\n"
+		   "  -V, --version  print ftioctl's version\n  -h, --help     this text\n"
+		   "\nexit status: 0 done, 1 failed, 2 bad usage or ftio not loaded\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int a = 1;
+
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (!strcmp(argv[a], "-j") || !strcmp(argv[a], "--json")) {
+			opt_json = true;
+		} else if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[a], "-V") || !strcmp(argv[a], "--version")) {
+			printf("ftioctl %s\n", FTIO_VERSION);
+			return EXIT_OK;
+		} else {
+			warnx_("unknown option '%s' (try --help)", argv[a]);
+			return EXIT_USAGE;
+		}
+	}
+	if (a >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!strcmp(argv[a], objects[i].name))
+			return objects[i].fn(argc - a, argv + a);
+	warnx_("unknown object '%s' (try --help)", argv[a]);
+	return EXIT_USAGE;
+}

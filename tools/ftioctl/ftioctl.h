@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ftioctl: shared declarations. */
+#ifndef FTIOCTL_H
+#define FTIOCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <linux/ftio.h>
+
+/* Exit codes, documented in ftioctl(8). */
+#define EXIT_OK		0	/* done */
+#define EXIT_FAIL	1	/* the kernel refused or the operation failed */
+#define EXIT_USAGE	2	/* bad command line, or ftio not available */
+
+/* Global options. */
+extern bool opt_json;
+extern const char *prog;
+
+/* Print "ftioctl: MESSAGE" on stderr. */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* nl.c: one connection to the "ftio" family. */
+struct ftio_nl {
+	struct nl_sock *sk;
+	int family;
+	/* Error text the kernel attached to its last answer (extack). */
+	char errmsg[256];
+	int err;
+};
+
+int ftio_nl_open(struct ftio_nl *nl);
+void ftio_nl_close(struct ftio_nl *nl);
+struct nl_msg *ftio_nl_msg(struct ftio_nl *nl, uint8_t cmd, int flags);
+/* Send, run cb on each answer; returns 0 or a negative errno. */
+int ftio_nl_run(struct ftio_nl *nl, struct nl_msg *msg,
+		int (*cb)(struct nl_msg *msg, void *arg), void *arg);
+/* Report a failed request in one line and return EXIT_FAIL/EXIT_USAGE. */
+int ftio_nl_fail(struct ftio_nl *nl, const char *what, int err);
+/* Open a socket that receives the multicast group "events". */
+struct nl_sock *ftio_nl_events_socket(int (*cb)(struct nl_msg *, void *),
+				      void *arg);
+struct nlattr **ftio_nl_parse(struct nl_msg *msg, struct nlattr **tb,
+			      int maxattr);
+
+/* out.c: human tables or JSON. */
+void json_begin_array(void);
+void json_end_array(void);
+void json_begin_object(void);
+void json_end_object(void);
+void json_key(const char *key);
+void json_str(const char *key, const char *val);
+void json_u64(const char *key, uint64_t val);
+void json_flush_line(void);
+void json_reset(void);
+const char *severity_name(uint32_t sev);
+int severity_parse(const char *s, uint32_t *sev);
+void format_time(uint64_t ns, char *buf, size_t len);
+
+/* Commands. */
+int cmd_version(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+
+#endif
