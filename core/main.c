@@ -12,6 +12,7 @@
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/sysfs.h>
+#include <kunit/visibility.h>
 
 #include "internal.h"
 
@@ -21,6 +22,7 @@ MODULE_PARM_DESC(ring_size,
 		 "Capacity of the event ring, rounded up to a power of two (16-65536, default 1024)");
 
 struct ftio_evlog ftio_log;
+EXPORT_SYMBOL_IF_KUNIT(ftio_log);
 struct kobject *ftio_kobj;
 
 static void ftio_event_printk(u32 severity, const char *source,

@@ -204,6 +204,7 @@ unsigned int ftio_module_count(void)
 	mutex_unlock(&ftio_registry_lock);
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(ftio_module_count);
 
 /**
  * ftio_module_for_each() - call @fn for each registered module in order

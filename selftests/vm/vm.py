@@ -366,6 +366,9 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
     cmdline = ("console=ttyS0,115200 panic=-1 mitigations=off no_timer_check "
                "8250.nr_uarts=1 rcupdate.rcu_cpu_stall_timeout=300 "
                f"ftio.rundir={rundir} ftio.main={HERE}/guest-main.sh {append}")
+    if k["modroot"]:
+        # Our own kernel: KUnit is built in but off unless asked for.
+        cmdline += " kunit.enable=1"
     acc = accel_choice(accel)
     qemu = [
         "qemu-system-x86_64", "-machine", "q35", "-accel", acc,
