@@ -3,7 +3,7 @@
 #
 #   make                 modules for KDIR and the ftioctl tool
 #   make modules         the kernel modules only (KDIR=... to choose the kernel)
-#   make install         modules + ftioctl + udev rules + man pages
+#   make install         modules + ftioctl + man page
 #   make check           every test on every kernel (installs what it needs)
 #   make demo            the guided tour, in a guest
 #   make bench           benchmarks, in a guest
@@ -51,14 +51,15 @@ modules: $(PROBES)
 	$(MAKE) $(KBUILD_ARGS) modules
 
 modules_install: modules
-	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_DIR=updates/ftio modules_install
+	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_DIR=updates/ftio \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	$(if $(DESTDIR),,depmod -a $$(cat $(KDIR)/include/config/kernel.release))
 
 ftioctl:
 	$(MAKE) -C tools/ftioctl
 
 install: modules_install ftioctl
 	$(MAKE) -C tools/ftioctl DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
-	install -D -m 0644 tools/udev/60-ftio.rules $(DESTDIR)/lib/udev/rules.d/60-ftio.rules
 	install -D -m 0644 Documentation/man/ftioctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/ftioctl.8
 
 clean:

@@ -156,8 +156,11 @@ void ftio_evlog_flush(struct ftio_evlog *log)
 EXPORT_SYMBOL_IF_KUNIT(ftio_evlog_flush);
 
 /**
- * ftio_evlog_destroy() - deliver what is pending and free the log
+ * ftio_evlog_destroy() - free the log
  * @log: the log; no emitter may use it any more
+ *
+ * Records not yet delivered are dropped (at unload nobody can listen any
+ * more); pending uevents still go out so that device references are put.
  */
 void ftio_evlog_destroy(struct ftio_evlog *log)
 {

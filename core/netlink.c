@@ -159,6 +159,25 @@ int ftio_nl_event_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/**
+ * ftio_nl_require_admin() - the permission check of every mutation
+ * @skb: the request
+ * @extack: where to say why it was refused
+ *
+ * ftio's commands that change state need CAP_SYS_ADMIN (in the initial
+ * user namespace), whatever netlink's own admin flag would ask for.
+ *
+ * Return: 0 or -EPERM.
+ */
+int ftio_nl_require_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "ftio: this command needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+EXPORT_SYMBOL_GPL(ftio_nl_require_admin);
+
 int ftio_nl_event_post_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	u32 sev = FTIO_SEVERITY_INFO;
@@ -167,7 +186,11 @@ int ftio_nl_event_post_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 	u64 seq;
+	int ret;
 
+	ret = ftio_nl_require_admin(skb, info->extack);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, FTIO_A_EVENT_MESSAGE))
 		return -EINVAL;
 	message = nla_data(info->attrs[FTIO_A_EVENT_MESSAGE]);

@@ -42,7 +42,7 @@ static const struct genl_split_ops ftio_nl_ops[] = {
 		.doit		= ftio_nl_event_post_doit,
 		.policy		= ftio_event_post_nl_policy,
 		.maxattr	= FTIO_A_EVENT_MESSAGE,
-		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags		= GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd	= FTIO_CMD_CATALOGUE_GET,

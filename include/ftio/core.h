@@ -27,6 +27,7 @@ struct attribute_group;
 struct sk_buff;
 struct genl_info;
 struct netlink_callback;
+struct netlink_ext_ack;
 
 /* Lengths of the text fields of an event, terminating NUL included. */
 #define FTIO_EVENT_SOURCE_LEN	16
@@ -42,7 +43,8 @@ struct netlink_callback;
  * @done: called once after a dump, or NULL
  *
  * The family's policies live in ftio_core (generated from the YNL spec),
- * so attributes arrive validated. While a dump runs, ftio_core holds a
+ * so attributes arrive validated. A handler that changes state calls
+ * ftio_nl_require_admin() first. While a dump runs, ftio_core holds a
  * reference on the module that implements it.
  */
 struct ftio_nl_handler {
@@ -52,6 +54,15 @@ struct ftio_nl_handler {
 	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
 	int (*done)(struct netlink_callback *cb);
 };
+
+/**
+ * ftio_nl_require_admin() - permission check for commands that change state
+ * @skb: the request
+ * @extack: where to say why it was refused
+ *
+ * Return: 0 if the sender has CAP_SYS_ADMIN, else -EPERM with a message.
+ */
+int ftio_nl_require_admin(struct sk_buff *skb, struct netlink_ext_ack *extack);
 
 /**
  * struct ftio_module - an ftio module as ftio_core knows it

@@ -186,9 +186,15 @@ static void print_header(struct evstate *st)
 	st->header_done = true;
 }
 
+/*
+ * Events between 'from' and 'to' cannot be shown: the ring overwrote
+ * them before we read them (or before --since asked for them).
+ */
 static void print_lost(struct evstate *st, uint64_t from, uint64_t to)
 {
 	st->lost += to - from + 1;
+	if (opt_json && !st->follow)
+		return;	/* a dump's JSON array holds events only */
 	if (opt_json) {
 		json_begin_object();
 		json_u64("lost_from", from);
@@ -196,7 +202,7 @@ static void print_lost(struct evstate *st, uint64_t from, uint64_t to)
 		json_end_object();
 		json_flush_line();
 	} else {
-		printf("%7s -- %llu events lost (seq %llu..%llu): the ring overflowed --\n",
+		printf("%7s -- %llu events lost (seq %llu..%llu): they left the ring before they were read --\n",
 		       "", (unsigned long long)(to - from + 1),
 		       (unsigned long long)from, (unsigned long long)to);
 	}
@@ -256,6 +262,9 @@ static int on_dumped(struct nl_msg *msg, void *arg)
 	seq = nla_get_u64(tb[FTIO_A_EVENT_SEQ]);
 	if (seq <= st->last)
 		return NL_OK;
+	/* With a severity filter, gaps are expected and mean nothing. */
+	if (!st->min_sev && seq > st->last + 1)
+		print_lost(st, st->last + 1, seq - 1);
 	print_event(st, tb);
 	st->last = seq;
 	return NL_OK;
@@ -296,7 +305,10 @@ static int on_multicast(struct nl_msg *msg, void *arg)
 	if (seq <= st->last)
 		return NL_OK;
 	if (seq > st->last + 1) {
-		/* Missed some: take them from the ring while it has them. */
+		/*
+		 * Missed some: take them from the ring while it has them;
+		 * on_dumped() reports what it no longer has.
+		 */
 		uint64_t before = st->last;
 
 		dump_from(st, before + 1);
@@ -326,8 +338,6 @@ static int follow(struct evstate *st, struct nl_sock *mc)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(mc), .events = POLLIN };
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	while (!stop) {
 		int ret = poll(&pfd, 1, 500);
 
@@ -374,6 +384,9 @@ static int parse_u64(const char *s, uint64_t *v)
 
 static int events_show(int argc, char **argv, bool live_only)
 {
+	const char *usage = live_only ?
+		"usage: %s monitor [--min-severity SEV]\n" :
+		"usage: %s events [show] [--since SEQ] [--follow] [--min-severity SEV]\n";
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
 		{ "follow", no_argument, NULL, 'f' },
@@ -408,8 +421,7 @@ static int events_show(int argc, char **argv, bool live_only)
 			}
 			break;
 		case 'h':
-			printf("usage: %s events [show] [--since SEQ] [--follow] [--min-severity SEV]\n",
-			       prog);
+			printf(usage, prog);
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -419,8 +431,18 @@ static int events_show(int argc, char **argv, bool live_only)
 		warnx_("events: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (live_only)
+	if (live_only) {
+		if (since != 1 || st.follow) {
+			warnx_("monitor: --since and --follow belong to 'events'");
+			return EXIT_USAGE;
+		}
 		st.follow = true;
+	}
+	if (st.follow) {
+		/* Stop cleanly on ^C, even during the first dump. */
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+	}
 
 	ret = ftio_nl_open(&nl);
 	if (ret)
@@ -446,8 +468,10 @@ static int events_show(int argc, char **argv, bool live_only)
 	print_header(&st);
 	if (opt_json && !st.follow)
 		json_begin_array();
-	if (!live_only)
+	if (!live_only) {
+		st.last = since ? since - 1 : 0;
 		ret = dump_from(&st, since);
+	}
 	if (opt_json && !st.follow) {
 		json_end_array();
 		json_flush_line();

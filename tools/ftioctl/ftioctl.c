@@ -73,9 +73,16 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
-		if (!strcmp(argv[a], objects[i].name))
-			return objects[i].fn(argc - a, argv + a);
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		char name[64];
+
+		if (strcmp(argv[a], objects[i].name))
+			continue;
+		/* getopt's own messages then read "ftioctl events: ...". */
+		snprintf(name, sizeof(name), "%s %s", prog, objects[i].name);
+		argv[a] = name;
+		return objects[i].fn(argc - a, argv + a);
+	}
 	warnx_("unknown object '%s' (try --help)", argv[a]);
 	return EXIT_USAGE;
 }

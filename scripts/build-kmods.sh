@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build ftio's modules, with the test helpers and (on a KUnit kernel) the
+# KUnit suites, for one kernel in a copy of the tree of its own, so that
+# builds for several kernels never share objects.
+#
+# Usage: build-kmods.sh KDIR WORKDIR
+#   Leaves the modules in WORKDIR/src and lists their paths on stdout.
+set -euo pipefail
+
+kdir=$1
+work=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+mkdir -p "$work/src"
+rsync -a --delete --exclude=/build/ --exclude=/.git/ --exclude='*.o' \
+	--exclude='*.ko' --exclude='*.cmd' --exclude=/compat/generated/ \
+	--exclude='*.mod' --exclude='*.mod.c' --exclude='*.symvers' \
+	--exclude='*.order' --exclude=/tools/ \
+	"$top/" "$work/src/"
+make -s -C "$work/src" KDIR="$kdir" FTIO_TESTS=y modules >"$work/build.log" 2>&1 ||
+	{ cat "$work/build.log" >&2; exit 1; }
+find "$work/src" -name '*.ko' | sort
