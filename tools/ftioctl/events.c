@@ -384,9 +384,8 @@ static int parse_u64(const char *s, uint64_t *v)
 
 static int events_show(int argc, char **argv, bool live_only)
 {
-	const char *usage = live_only ?
-		"usage: %s monitor [--min-severity SEV]\n" :
-		"usage: %s events [show] [--since SEQ] [--follow] [--min-severity SEV]\n";
+	const char *usage = live_only ? "monitor [--min-severity SEV]" :
+		"events [show] [--since SEQ] [--follow] [--min-severity SEV]";
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
 		{ "follow", no_argument, NULL, 'f' },
@@ -421,7 +420,7 @@ static int events_show(int argc, char **argv, bool live_only)
 			}
 			break;
 		case 'h':
-			printf(usage, prog);
+			printf("usage: %s %s\n", prog, usage);
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
