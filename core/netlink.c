@@ -69,12 +69,36 @@ static int ftio_nl_put_module(const struct ftio_module *mod, void *arg)
 	return 0;
 }
 
+/*
+ * Commands without a request policy take no attributes. Kernels that
+ * route split ops leave such requests unparsed, so refuse them here
+ * rather than ignore what the caller meant.
+ */
+static int ftio_nl_no_attrs(const struct nlmsghdr *nlh,
+			    struct netlink_ext_ack *extack)
+{
+	if (nlmsg_attrlen(nlh, GENL_HDRLEN) <= 0)
+		return 0;
+	NL_SET_ERR_MSG(extack, "ftio: this command takes no attributes");
+	return -EINVAL;
+}
+
+/* Start of a dump whose request takes no attributes. */
+int ftio_nl_no_attrs_start(struct netlink_callback *cb)
+{
+	return ftio_nl_no_attrs(cb->nlh, cb->extack);
+}
+
 int ftio_nl_core_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ftio_evlog_stats st;
 	struct sk_buff *msg;
 	void *hdr;
+	int ret;
 
+	ret = ftio_nl_no_attrs(info->nlhdr, info->extack);
+	if (ret)
+		return ret;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -191,8 +215,10 @@ int ftio_nl_event_post_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = ftio_nl_require_admin(skb, info->extack);
 	if (ret)
 		return ret;
-	if (GENL_REQ_ATTR_CHECK(info, FTIO_A_EVENT_MESSAGE))
+	if (GENL_REQ_ATTR_CHECK(info, FTIO_A_EVENT_MESSAGE)) {
+		NL_SET_ERR_MSG(info->extack, "ftio: a note needs a message");
 		return -EINVAL;
+	}
 	message = nla_data(info->attrs[FTIO_A_EVENT_MESSAGE]);
 	if (!*message) {
 		NL_SET_ERR_MSG_ATTR(info->extack,

@@ -46,6 +46,7 @@ static const struct genl_split_ops ftio_nl_ops[] = {
 	},
 	{
 		.cmd	= FTIO_CMD_CATALOGUE_GET,
+		.start	= ftio_nl_no_attrs_start,
 		.dumpit	= ftio_nl_catalogue_get_dumpit,
 		.flags	= GENL_CMD_CAP_DUMP,
 	},

@@ -11,6 +11,8 @@
 
 #include <uapi/linux/ftio.h>
 
+int ftio_nl_no_attrs_start(struct netlink_callback *cb);
+
 int ftio_nl_core_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ftio_nl_event_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ftio_nl_event_post_doit(struct sk_buff *skb, struct genl_info *info);

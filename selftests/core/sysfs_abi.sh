@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Every file under /sys/kernel/ftio has an entry in Documentation/ABI and
+# every entry names a file that exists, with every shipped module loaded.
+. "$(dirname "$0")/../lib/ftio.sh"
+
+ftio_unload_all
+# Shipped modules only: test helpers and KUnit suites have no ABI.
+for m in $(find "/lib/modules/$(uname -r)/updates" -name 'ftio_*.ko*' \
+		! -name '*kunit*' ! -name 'ftio_testmod*' | sort); do
+	name=$(basename "$m")
+	name=${name%%.ko*}
+	ok "$name loads" modprobe "$name"
+done
+check "ftio_core is loaded" grep -q '^ftio_core ' /proc/modules
+
+while IFS=$'\t' read -r verdict desc detail; do
+	_tap_report "$verdict" "$desc" "$detail"
+done < <(python3 - "$FTIO_ROOT"/Documentation/ABI/testing/sysfs-kernel-ftio-* <<'PY'
+import fnmatch, os, re, sys
+entries = []
+for path in sys.argv[1:]:
+    for line in open(path):
+        m = re.match(r"What:\s+(\S+)", line)
+        if m:
+            entries.append(m.group(1))
+# <placeholder> in an entry stands for one path component.
+def matches(f, e):
+    return fnmatch.fnmatchcase(f, re.sub(r"<[^>]+>", "*", e))
+files = []
+for root, dirs, names in os.walk("/sys/kernel/ftio"):
+    files += [os.path.join(root, n) for n in names]
+def report(good, desc, detail=""):
+    print("ok" if good else "fail", desc, detail, sep="\t")
+report(len(files) > 0 and len(entries) > 0, "there are files and entries")
+for f in sorted(files):
+    report(any(matches(f, e) for e in entries), f"{f} is documented",
+           "no What: entry matches it")
+for e in entries:
+    report(any(matches(f, e) for f in files), f"{e} exists",
+           "documented but absent with every module loaded")
+PY
+)
+ftio_unload_all
+tap_done
