@@ -573,6 +573,7 @@ static struct kunit_suite ftio_core_suite = {
 	.name = "ftio_core",
 	.test_cases = ftio_core_cases,
 };
+
 kunit_test_suite(ftio_core_suite);
 
 MODULE_DESCRIPTION("KUnit tests of ftio_core");

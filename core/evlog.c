@@ -47,8 +47,14 @@ static void ftio_evlog_send_uevents(struct ftio_evlog *log)
 	struct llist_node *list = llist_reverse_order(llist_del_all(&log->uevents));
 	struct ftio_uevent *ue, *tmp;
 	char seq[32], code[64], sev[32], src[40], obj[80];
-	char *envp[] = { seq, code, sev, src, obj, NULL };
+	char *envp[6];
 
+	envp[0] = seq;
+	envp[1] = code;
+	envp[2] = sev;
+	envp[3] = src;
+	envp[4] = obj;
+	envp[5] = NULL;
 	llist_for_each_entry_safe(ue, tmp, list, node) {
 		const char *name = ftio_event_code_name(ue->code);
 
@@ -125,8 +131,7 @@ static void ftio_evlog_work(struct work_struct *work)
  *
  * Return: 0 or -ENOMEM.
  */
-int ftio_evlog_init(struct ftio_evlog *log, u32 size,
-				     ftio_deliver_fn deliver)
+int ftio_evlog_init(struct ftio_evlog *log, u32 size, ftio_deliver_fn deliver)
 {
 	size = clamp_t(u32, size, FTIO_RING_MIN, FTIO_RING_MAX);
 	size = roundup_pow_of_two(size);
@@ -189,10 +194,9 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_evlog_destroy);
  * Context: any.
  * Return: the sequence number given to the event.
  */
-u64 ftio_evlog_append(struct ftio_evlog *log, u32 severity,
-				       u32 code, const char *source,
-				       const char *object, const char *message,
-				       struct device *dev)
+u64 ftio_evlog_append(struct ftio_evlog *log, u32 severity, u32 code,
+		      const char *source, const char *object,
+		      const char *message, struct device *dev)
 {
 	struct ftio_uevent *ue = NULL;
 	struct ftio_event_rec *r;
@@ -247,7 +251,7 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_evlog_append);
  * Return: true if an event was copied, false if none is that new.
  */
 bool ftio_evlog_read(struct ftio_evlog *log, u64 seq,
-				      struct ftio_event_rec *rec)
+		     struct ftio_event_rec *rec)
 {
 	unsigned long flags;
 	bool found = false;
@@ -268,8 +272,7 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_evlog_read);
  * @log: the log
  * @st: filled in
  */
-void ftio_evlog_stats(struct ftio_evlog *log,
-				       struct ftio_evlog_stats *st)
+void ftio_evlog_stats(struct ftio_evlog *log, struct ftio_evlog_stats *st)
 {
 	unsigned long flags;
 

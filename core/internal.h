@@ -56,7 +56,7 @@ typedef void (*ftio_deliver_fn)(struct ftio_evlog *log,
  * @dying: set while the log is being destroyed
  */
 struct ftio_evlog {
-	spinlock_t lock;
+	spinlock_t lock;	/* see above */
 	struct ftio_event_rec *ring;
 	u32 size;
 	u64 last_seq;
@@ -144,6 +144,5 @@ int ftio_nl_dispatch_start(u8 cmd, struct netlink_callback *cb);
 int ftio_nl_dispatch_dumpit(u8 cmd, struct sk_buff *skb,
 			    struct netlink_callback *cb);
 int ftio_nl_dispatch_done(u8 cmd, struct netlink_callback *cb);
-
 
 #endif /* _FTIO_CORE_INTERNAL_H */

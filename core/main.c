@@ -109,6 +109,7 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n", FTIO_VERSION);
 }
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 
 #define FTIO_EVENTS_ATTR(_name, _field)					\

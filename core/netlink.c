@@ -138,6 +138,7 @@ struct ftio_event_dump {
 	u32 min_severity;
 	bool started;
 };
+
 static_assert(sizeof(struct ftio_event_dump) <=
 	      sizeof_field(struct netlink_callback, ctx));
 

@@ -4,12 +4,15 @@
 # KUnit suites, for one kernel in a copy of the tree of its own, so that
 # builds for several kernels never share objects.
 #
-# Usage: build-kmods.sh KDIR WORKDIR
-#   Leaves the modules in WORKDIR/src and lists their paths on stdout.
+# Usage: build-kmods.sh KDIR WORKDIR [MAKE-ARGS...]
+#   Leaves the modules in WORKDIR/src, the build's output in
+#   WORKDIR/build.log, and lists the modules' paths on stdout.
+#   MAKE-ARGS (W=1, C=2, ...) go to the kernel build.
 set -euo pipefail
 
 kdir=$1
 work=$2
+shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 mkdir -p "$work/src"
@@ -18,6 +21,6 @@ rsync -a --delete --exclude=/build/ --exclude=/.git/ --exclude='*.o' \
 	--exclude='*.mod' --exclude='*.mod.c' --exclude='*.symvers' \
 	--exclude='*.order' --exclude=/tools/ \
 	"$top/" "$work/src/"
-make -s -C "$work/src" KDIR="$kdir" FTIO_TESTS=y modules >"$work/build.log" 2>&1 ||
+make -C "$work/src" KDIR="$kdir" FTIO_TESTS=y "$@" modules >"$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; exit 1; }
 find "$work/src" -name '*.ko' | sort

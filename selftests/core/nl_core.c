@@ -309,8 +309,8 @@ TEST_F(core, device_events_raise_uevents)
 	fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sa, sizeof(sa)));
-	ASSERT_EQ(0, sh("modprobe ftio_testmod && "
-			"echo 6 1 >/sys/kernel/debug/ftio_testmod/emit"));
+	ASSERT_EQ(0, sh("modprobe ftio_testmod"));
+	ASSERT_EQ(0, sh("echo 6 1 >/sys/kernel/debug/ftio_testmod/emit"));
 	for (tries = 0; tries < 50 && !found; tries++) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t len;

@@ -40,7 +40,8 @@ fi
 # The ftio modules built for this kernel, where modprobe finds them.
 if [ -n "${FTIO_MODDIR:-}" ]; then
 	mkdir -p "/lib/modules/$rel/updates/ftio"
-	find "$FTIO_MODDIR" -name '*.ko' -exec cp {} "/lib/modules/$rel/updates/ftio/" \;
+	find "$FTIO_MODDIR" \( -name '*.ko' -o -name '*.ko.xz' \) \
+		-exec cp {} "/lib/modules/$rel/updates/ftio/" \;
 	depmod -a "$rel"
 fi
 

@@ -21,6 +21,8 @@
 
 #include "ftioctl.h"
 
+#define SEVERITIES "debug, info, notice, warning, error, critical"
+
 /* The catalogue, fetched once, to print code names. */
 struct code_name {
 	uint32_t code;
@@ -71,6 +73,11 @@ static const char *code_name(uint32_t code)
 
 /* ftioctl version --------------------------------------------------- */
 
+static unsigned long long attr_u64(struct nlattr *a)
+{
+	return a ? (unsigned long long)nla_get_u64(a) : 0ULL;
+}
+
 static int on_core(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[FTIO_A_CORE_MAX + 1], *mt[FTIO_A_MODULE_MAX + 1];
@@ -79,7 +86,7 @@ static int on_core(struct nl_msg *msg, void *arg)
 
 	if (!ftio_nl_parse(msg, tb, FTIO_A_CORE_MAX))
 		return NL_SKIP;
-#define U64(x) (tb[x] ? (unsigned long long)nla_get_u64(tb[x]) : 0ULL)
+#define U64(x) attr_u64(tb[x])
 	if (opt_json) {
 		json_begin_object();
 		json_str("ftioctl", FTIO_VERSION);
@@ -102,9 +109,10 @@ static int on_core(struct nl_msg *msg, void *arg)
 		printf("ftioctl   %s\nftio_core %s\n", FTIO_VERSION,
 		       tb[FTIO_A_CORE_VERSION] ?
 		       nla_get_string(tb[FTIO_A_CORE_VERSION]) : "?");
-		printf("events    %llu emitted, %llu dropped, seq %llu..%llu held in a ring of %u\n",
+		printf("events    %llu emitted, %llu dropped, seq %llu..%llu held",
 		       U64(FTIO_A_CORE_EV_COUNT), U64(FTIO_A_CORE_EV_DROPPED),
-		       U64(FTIO_A_CORE_EV_FIRST_SEQ), U64(FTIO_A_CORE_EV_LAST_SEQ),
+		       U64(FTIO_A_CORE_EV_FIRST_SEQ), U64(FTIO_A_CORE_EV_LAST_SEQ));
+		printf(" in a ring of %u\n",
 		       tb[FTIO_A_CORE_EV_RING_SIZE] ?
 		       nla_get_u32(tb[FTIO_A_CORE_EV_RING_SIZE]) : 0);
 	}
@@ -202,9 +210,10 @@ static void print_lost(struct evstate *st, uint64_t from, uint64_t to)
 		json_end_object();
 		json_flush_line();
 	} else {
-		printf("%7s -- %llu events lost (seq %llu..%llu): they left the ring before they were read --\n",
-		       "", (unsigned long long)(to - from + 1),
+		printf("%7s -- %llu events lost (seq %llu..%llu): ", "",
+		       (unsigned long long)(to - from + 1),
 		       (unsigned long long)from, (unsigned long long)to);
+		printf("they left the ring before they were read --\n");
 	}
 }
 
@@ -327,24 +336,40 @@ static int on_multicast(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static volatile sig_atomic_t stop;
-
+/*
+ * SIGINT and SIGTERM stay blocked except inside ppoll(), which they end
+ * with EINTR: following stops cleanly, even when ^C comes during a dump.
+ */
 static void on_signal(int sig)
 {
-	stop = 1;
+}
+
+static void block_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t set;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 static int follow(struct evstate *st, struct nl_sock *mc)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(mc), .events = POLLIN };
+	sigset_t none;
 
-	while (!stop) {
-		int ret = poll(&pfd, 1, 500);
+	sigemptyset(&none);
+	for (;;) {
+		int ret = ppoll(&pfd, 1, NULL, &none);
 
-		if (ret < 0 && errno != EINTR)
+		if (ret < 0 && errno == EINTR)
+			return 0;
+		if (ret < 0)
 			return -errno;
-		if (ret <= 0)
-			continue;
 		ret = nl_recvmsgs_default(mc);
 		if (ret == -NLE_NOMEM || ret == -NLE_MSG_OVERFLOW) {
 			/* Our socket overran: what it dropped is in the ring. */
@@ -414,8 +439,8 @@ static int events_show(int argc, char **argv, bool live_only)
 			break;
 		case 'm':
 			if (severity_parse(optarg, &st.min_sev)) {
-				warnx_("events: unknown severity '%s' (debug, info, notice, warning, error, critical)",
-				       optarg);
+				warnx_("events: unknown severity '%s' (%s)",
+				       optarg, SEVERITIES);
 				return EXIT_USAGE;
 			}
 			break;
@@ -437,11 +462,8 @@ static int events_show(int argc, char **argv, bool live_only)
 		}
 		st.follow = true;
 	}
-	if (st.follow) {
-		/* Stop cleanly on ^C, even during the first dump. */
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-	}
+	if (st.follow)
+		block_stop_signals();
 
 	ret = ftio_nl_open(&nl);
 	if (ret)
@@ -517,7 +539,8 @@ static int events_post(int argc, char **argv)
 		switch (c) {
 		case 's':
 			if (severity_parse(optarg, &sev)) {
-				warnx_("events post: unknown severity '%s'", optarg);
+				warnx_("events post: unknown severity '%s' (%s)",
+				       optarg, SEVERITIES);
 				return EXIT_USAGE;
 			}
 			break;
@@ -525,8 +548,8 @@ static int events_post(int argc, char **argv)
 			object = optarg;
 			break;
 		case 'h':
-			printf("usage: %s events post [--severity SEV] [--object NAME] MESSAGE...\n",
-			       prog);
+			printf("usage: %s events post [--severity SEV] %s\n",
+			       prog, "[--object NAME] MESSAGE...");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;

@@ -34,16 +34,18 @@ static const struct {
 	const char *help;
 } objects[] = {
 	{ "version", cmd_version, "versions of ftioctl, ftio_core and the registered modules" },
-	{ "events", cmd_events, "[show] [--since SEQ] [--follow] [--min-severity SEV] | post [--severity SEV] [--object NAME] MESSAGE | codes" },
+	{ "events", cmd_events,
+	  "[show] [--since SEQ] [--follow] [--min-severity SEV]\n"
+	  "           | post [--severity SEV] [--object NAME] MESSAGE | codes" },
 	{ "monitor", cmd_monitor, "print events as they happen" },
 };
 
-static void usage(FILE *f)
+static void print_help(FILE *f)
 {
 	size_t i;
 
 	fprintf(f, "usage: %s [-j|--json] OBJECT [VERB] [ARGS...]\n\nobjects:\n", prog);
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		fprintf(f, "  %-8s %s\n", objects[i].name, objects[i].help);
 	fprintf(f, "\noptions:\n  -j, --json     JSON output (JSON Lines when following)\n"
 		   "  -V, --version  print ftioctl's version\n  -h, --help     this text\n"
@@ -58,22 +60,24 @@ int main(int argc, char **argv)
 	for (; a < argc && argv[a][0] == '-'; a++) {
 		if (!strcmp(argv[a], "-j") || !strcmp(argv[a], "--json")) {
 			opt_json = true;
-		} else if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
-			usage(stdout);
+			continue;
+		}
+		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
+			print_help(stdout);
 			return EXIT_OK;
-		} else if (!strcmp(argv[a], "-V") || !strcmp(argv[a], "--version")) {
+		}
+		if (!strcmp(argv[a], "-V") || !strcmp(argv[a], "--version")) {
 			printf("ftioctl %s\n", FTIO_VERSION);
 			return EXIT_OK;
-		} else {
-			warnx_("unknown option '%s' (try --help)", argv[a]);
-			return EXIT_USAGE;
 		}
-	}
-	if (a >= argc) {
-		usage(stderr);
+		warnx_("unknown option '%s' (try --help)", argv[a]);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+	if (a >= argc) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < ARRAY_SIZE(objects); i++) {
 		char name[64];
 
 		if (strcmp(argv[a], objects[i].name))

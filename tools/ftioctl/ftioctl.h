@@ -14,12 +14,15 @@
 #define EXIT_FAIL	1	/* the kernel refused or the operation failed */
 #define EXIT_USAGE	2	/* bad command line, or ftio not available */
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b) __attribute__((__format__(__printf__, a, b)))
+
 /* Global options. */
 extern bool opt_json;
 extern const char *prog;
 
 /* Print "ftioctl: MESSAGE" on stderr. */
-void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warnx_(const char *fmt, ...) __printf(1, 2);
 
 /* nl.c: one connection to the "ftio" family. */
 struct ftio_nl {

@@ -140,7 +140,7 @@ static const char *const sev_names[] = {
 
 const char *severity_name(uint32_t sev)
 {
-	if (sev < sizeof(sev_names) / sizeof(sev_names[0]))
+	if (sev < ARRAY_SIZE(sev_names))
 		return sev_names[sev];
 	return "unknown";
 }
@@ -149,7 +149,7 @@ int severity_parse(const char *s, uint32_t *sev)
 {
 	uint32_t i;
 
-	for (i = 0; i < sizeof(sev_names) / sizeof(sev_names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sev_names); i++) {
 		if (!strcasecmp(s, sev_names[i])) {
 			*sev = i;
 			return 0;
