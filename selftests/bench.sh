@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: ftio's benchmarks, in a guest on Debian's 6.12 kernel. Each
+# is a ratio against a reference measured in the same run, rounds
+# interleaved, medians reported; absolute numbers from an emulated
+# machine mean nothing.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+build=${FTIO_BUILD:-$top/build}
+kernel=${FTIO_BENCH_KERNEL:-distro}
+kdir=$(python3 -c "import sys; sys.path.insert(0, 'selftests/vm'); import vm; print(vm.find_kernel('$kernel')['build'])")
+make -s -C tools/ftioctl
+scripts/build-kmods.sh "$kdir" "$build/kmod/bench-$kernel" >/dev/null
+exec python3 selftests/vm/vm.py --kernel "$kernel" --name bench --timeout 1800 \
+	--moddir "$build/kmod/bench-$kernel" -- selftests/bench-guest.sh
