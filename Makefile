@@ -71,18 +71,18 @@ regen:
 	scripts/ynl-regen.sh
 
 deps:
-	scripts/deps.sh
+	@scripts/deps.sh
 
 lint: deps
-	scripts/lint.sh
+	@scripts/lint.sh
 
 check: deps
-	selftests/run.py $(if $(SUITE),--suite $(SUITE)) $(if $(KERNELS),--kernels "$(KERNELS)")
+	@selftests/run.py $(if $(SUITE),--suite $(SUITE)) $(if $(KERNELS),--kernels "$(KERNELS)")
 
 demo: deps
-	selftests/demo.sh
+	@selftests/demo.sh
 
 bench: deps
-	selftests/bench.sh
+	@selftests/bench.sh
 
 FORCE:

@@ -114,6 +114,7 @@ static void ftio_evlog_work(struct work_struct *work)
 		snprintf(msg, sizeof(msg),
 			 "%llu events were overwritten in the ring before delivery",
 			 lost);
+		pr_warn_ratelimited("ftio: core: delivery-lost: %s\n", msg);
 		ftio_evlog_append(log, FTIO_SEVERITY_WARNING,
 				  FTIO_EVENT_CODE_DELIVERY_LOST, "core", NULL,
 				  msg, NULL);

@@ -25,6 +25,11 @@ struct ftio_evlog ftio_log;
 EXPORT_SYMBOL_IF_KUNIT(ftio_log);
 struct kobject *ftio_kobj;
 
+/*
+ * Events of severity notice and above also go to the kernel log, where
+ * an administrator's log monitoring already looks; routine ones (info,
+ * debug) stay in the event log only.
+ */
 static void ftio_event_printk(u32 severity, const char *source,
 			      const char *code, const char *object,
 			      const char *message)
@@ -49,13 +54,7 @@ static void ftio_event_printk(u32 severity, const char *source,
 		pr_notice_ratelimited("%s: %s%s%s: %s\n", source, object, sep,
 				      code, message);
 		break;
-	case FTIO_SEVERITY_INFO:
-		pr_info_ratelimited("%s: %s%s%s: %s\n", source, object, sep,
-				    code, message);
-		break;
 	default:
-		pr_debug("%s: %s%s%s: %s\n", source, object, sep, code,
-			 message);
 		break;
 	}
 }

@@ -15,7 +15,7 @@ packages=(
 	linux-image-amd64 linux-headers-amd64
 	linux-source-6.12
 	# packaging and static checks
-	dkms sparse python3 python3-yaml python3-jsonschema
+	dkms sparse python3 python3-yaml python3-jsonschema python3-docutils man-db
 	# the test guest and the peers the scenarios drive
 	qemu-system-x86 busybox-static iproute2 util-linux procps
 	fio dmsetup multipath-tools nvme-cli sg3-utils

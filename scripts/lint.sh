@@ -46,6 +46,9 @@ for kdir in $(ls -d /lib/modules/6.12.*-amd64/build /lib/modules/6.1.0-*-amd64/b
 done
 
 ok "the event catalogue agrees in spec, code and docs" scripts/check-docs.py
+for f in $(git ls-files -co --exclude-standard -- 'Documentation/*.rst'); do
+	ok "$f is valid reStructuredText" scripts/check-rst.py "$f"
+done
 w=$(MANWIDTH=80 man --warnings -l Documentation/man/ftioctl.8 2>&1 >/dev/null)
 check "ftioctl(8) renders without warnings" [ -z "$w" ]
 ok "ftioctl builds without warnings" bash -c \
