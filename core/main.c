@@ -34,29 +34,21 @@ static void ftio_event_printk(u32 severity, const char *source,
 			      const char *code, const char *object,
 			      const char *message)
 {
-	const char *sep = object && *object ? ": " : "";
+	static const char *const level[] = {
+		[FTIO_SEVERITY_NOTICE] = KERN_NOTICE,
+		[FTIO_SEVERITY_WARNING] = KERN_WARNING,
+		[FTIO_SEVERITY_ERROR] = KERN_ERR,
+		[FTIO_SEVERITY_CRITICAL] = KERN_CRIT,
+	};
 
-	object = object ? object : "";
-	switch (severity) {
-	case FTIO_SEVERITY_CRITICAL:
-		pr_crit_ratelimited("%s: %s%s%s: %s\n", source, object, sep,
-				    code, message);
-		break;
-	case FTIO_SEVERITY_ERROR:
-		pr_err_ratelimited("%s: %s%s%s: %s\n", source, object, sep,
-				   code, message);
-		break;
-	case FTIO_SEVERITY_WARNING:
-		pr_warn_ratelimited("%s: %s%s%s: %s\n", source, object, sep,
-				    code, message);
-		break;
-	case FTIO_SEVERITY_NOTICE:
-		pr_notice_ratelimited("%s: %s%s%s: %s\n", source, object, sep,
-				      code, message);
-		break;
-	default:
-		break;
-	}
+	if (severity < FTIO_SEVERITY_NOTICE || severity >= ARRAY_SIZE(level))
+		return;
+	if (object && *object)
+		printk_ratelimited("%s" pr_fmt("%s: %s: %s: %s\n"), level[severity],
+				   source, object, code, message);
+	else
+		printk_ratelimited("%s" pr_fmt("%s: %s: %s\n"), level[severity],
+				   source, code, message);
 }
 
 /**

@@ -96,15 +96,23 @@ ok "reading works as nobody" as_nobody ftioctl events
 
 # --follow: dump then multicast, no loss, no duplicates, across a burst
 ok "ftio_testmod loads" modprobe ftio_testmod
-ftioctl -j events --follow >"$tmp/f.jsonl" 2>"$tmp/f.err" &
-fpid=$!
-wait_for 10 grep -q module-registered "$tmp/f.jsonl"
-echo 600 >/sys/kernel/debug/ftio_testmod/burst
-ftioctl events post "follow-marker" >/dev/null
-wait_for 30 grep -q follow-marker "$tmp/f.jsonl"
-kill -INT $fpid
-wait $fpid
-check "--follow exits 0 on SIGINT" [ $? = 0 ]
+# follow OUT BURST: record "ftioctl -j events --follow" in OUT while the
+# test module emits BURST events, until a marker posted after them shows.
+follow() {
+	local out=$1 burst=$2 pid rc
+	ftioctl -j events --follow >"$out" 2>"$out.err" &
+	pid=$!
+	wait_for 10 grep -q module-registered "$out"
+	echo "$burst" >/sys/kernel/debug/ftio_testmod/burst
+	ftioctl events post "follow-marker" >/dev/null
+	wait_for 30 grep -q follow-marker "$out"
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	check "--follow exits 0 on SIGINT" [ $rc = 0 ]
+}
+
+follow "$tmp/f.jsonl" 600
 check "--follow saw every event exactly once, in order" python3 - "$tmp/f.jsonl" <<'PY'
 import json, sys
 seqs = [json.loads(l)["seq"] for l in open(sys.argv[1]) if '"seq"' in l]
@@ -117,14 +125,7 @@ ftio_unload_all
 ok "ftio_core loads with a 16-event ring" modprobe ftio_core ring_size=16
 check "the ring size shows in sysfs" [ "$(cat /sys/kernel/ftio/events/ring_size)" = 16 ]
 modprobe ftio_testmod
-ftioctl -j events --follow >"$tmp/g.jsonl" 2>"$tmp/g.err" &
-fpid=$!
-wait_for 10 grep -q module-registered "$tmp/g.jsonl"
-echo 3000 >/sys/kernel/debug/ftio_testmod/burst
-ftioctl events post "gap-marker" >/dev/null
-wait_for 30 grep -q gap-marker "$tmp/g.jsonl"
-kill -INT $fpid
-wait $fpid
+follow "$tmp/g.jsonl" 3000
 check "every sequence number is an event or inside a lost range, once" python3 - "$tmp/g.jsonl" <<'PY'
 import json, sys
 seen = []

@@ -13,6 +13,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
 cache=${FTIO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftio}
 srcpkg=${FTIO_DEBUG_SRCPKG:-linux-source-6.12}
 jobs=${FTIO_JOBS:-$(($(nproc) + 1))}
@@ -21,8 +22,6 @@ die() { echo "debug-kernel: $*" >&2; exit 1; }
 
 srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null) ||
 	die "$srcpkg is not installed (apt-get install $srcpkg)"
-tarball=$(ls /usr/src/"$srcpkg".tar.* 2>/dev/null | head -n1)
-[ -n "$tarball" ] || die "no /usr/src/$srcpkg.tar.* (reinstall $srcpkg)"
 
 key=$( {
 	echo "$srcver"
@@ -30,7 +29,6 @@ key=$( {
 	cat "$here/trim.config" "$here/debug.config"
 } | sha256sum | cut -c1-12)
 out="$cache/kernels/debug-$srcver-$key"
-src="$cache/src/$srcpkg-$srcver"
 
 if [ -f "$out/.done" ]; then
 	echo "$out"
@@ -45,14 +43,7 @@ if [ -f "$out/.done" ]; then
 	exit 0
 fi
 
-if [ ! -f "$src/.unpacked" ]; then
-	echo "debug-kernel: unpacking $tarball" >&2
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -xf "$tarball" -C "$src.tmp" --strip-components=1
-	mv "$src.tmp" "$src"
-	touch "$src/.unpacked"
-fi
+src=$("$top/scripts/ksrc.sh" "$srcpkg")
 
 echo "debug-kernel: building $srcpkg $srcver (key $key) in $out" >&2
 mkdir -p "$out/build"

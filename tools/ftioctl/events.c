@@ -155,23 +155,12 @@ static int on_core(struct nl_msg *msg, void *arg)
 
 int cmd_version(int argc, char **argv)
 {
-	struct ftio_nl nl;
-	struct nl_msg *msg;
-	int ret;
-
 	if (argc > 1) {
 		warnx_("version takes no arguments");
 		return EXIT_USAGE;
 	}
-	ret = ftio_nl_open(&nl);
-	if (ret)
-		return ret;
-	msg = ftio_nl_msg(&nl, FTIO_CMD_CORE_GET, 0);
-	ret = msg ? ftio_nl_run(&nl, msg, on_core, NULL) : -ENOMEM;
-	if (ret)
-		ret = ftio_nl_fail(&nl, "version", ret);
-	ftio_nl_close(&nl);
-	return ret;
+	return ftio_nl_request("version", FTIO_CMD_CORE_GET, 0, on_core, NULL,
+			       NULL, NULL);
 }
 
 /* ftioctl events / monitor ----------------------------------------- */
@@ -259,17 +248,27 @@ static void print_event(struct evstate *st, struct nlattr **tb)
 		fflush(stdout);
 }
 
-/* An event from the dump: print it unless an earlier answer had it. */
+/*
+ * Parse an event; true if it is newer than anything shown, i.e. neither
+ * malformed nor one that an earlier answer already had.
+ */
+static bool new_event(struct nl_msg *msg, const struct evstate *st,
+		      struct nlattr **tb, uint64_t *seq)
+{
+	if (!ftio_nl_parse(msg, tb, FTIO_A_EVENT_MAX) || !tb[FTIO_A_EVENT_SEQ])
+		return false;
+	*seq = nla_get_u64(tb[FTIO_A_EVENT_SEQ]);
+	return *seq > st->last;
+}
+
+/* An event from the dump. */
 static int on_dumped(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[FTIO_A_EVENT_MAX + 1];
 	struct evstate *st = arg;
 	uint64_t seq;
 
-	if (!ftio_nl_parse(msg, tb, FTIO_A_EVENT_MAX) || !tb[FTIO_A_EVENT_SEQ])
-		return NL_SKIP;
-	seq = nla_get_u64(tb[FTIO_A_EVENT_SEQ]);
-	if (seq <= st->last)
+	if (!new_event(msg, st, tb, &seq))
 		return NL_OK;
 	/* With a severity filter, gaps are expected and mean nothing. */
 	if (!st->min_sev && seq > st->last + 1)
@@ -308,10 +307,7 @@ static int on_multicast(struct nl_msg *msg, void *arg)
 	struct evstate *st = arg;
 	uint64_t seq;
 
-	if (!ftio_nl_parse(msg, tb, FTIO_A_EVENT_MAX) || !tb[FTIO_A_EVENT_SEQ])
-		return NL_SKIP;
-	seq = nla_get_u64(tb[FTIO_A_EVENT_SEQ]);
-	if (seq <= st->last)
+	if (!new_event(msg, st, tb, &seq))
 		return NL_OK;
 	if (seq > st->last + 1) {
 		/*
@@ -632,33 +628,31 @@ static int on_catalogue(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int events_codes(int argc, char **argv)
+static void codes_head(void)
 {
-	struct ftio_nl nl;
-	struct nl_msg *msg;
-	int ret;
-
-	if (argc > 1) {
-		warnx_("events codes takes no arguments");
-		return EXIT_USAGE;
-	}
-	ret = ftio_nl_open(&nl);
-	if (ret)
-		return ret;
-	msg = ftio_nl_msg(&nl, FTIO_CMD_CATALOGUE_GET, NLM_F_DUMP);
 	if (opt_json)
 		json_begin_array();
 	else
-		printf("%5s %-22s %-8s %s\n", "CODE", "EVENT", "SEVERITY", "WHAT HAPPENED");
-	ret = msg ? ftio_nl_run(&nl, msg, on_catalogue, NULL) : -ENOMEM;
+		printf("%5s %-22s %-8s %s\n", "CODE", "EVENT", "SEVERITY",
+		       "WHAT HAPPENED");
+}
+
+static void codes_tail(void)
+{
 	if (opt_json) {
 		json_end_array();
 		json_flush_line();
 	}
-	if (ret)
-		ret = ftio_nl_fail(&nl, "events codes", ret);
-	ftio_nl_close(&nl);
-	return ret;
+}
+
+static int events_codes(int argc, char **argv)
+{
+	if (argc > 1) {
+		warnx_("events codes takes no arguments");
+		return EXIT_USAGE;
+	}
+	return ftio_nl_request("events codes", FTIO_CMD_CATALOGUE_GET, NLM_F_DUMP,
+			       on_catalogue, NULL, codes_head, codes_tail);
 }
 
 int cmd_events(int argc, char **argv)

@@ -39,6 +39,14 @@ struct nl_msg *ftio_nl_msg(struct ftio_nl *nl, uint8_t cmd, int flags);
 /* Send, run cb on each answer; returns 0 or a negative errno. */
 int ftio_nl_run(struct ftio_nl *nl, struct nl_msg *msg,
 		int (*cb)(struct nl_msg *msg, void *arg), void *arg);
+/*
+ * One request on a connection of its own: open, send, pass each answer
+ * to cb (head and tail, if given, run around the answers), report a
+ * failure. Returns an exit code.
+ */
+int ftio_nl_request(const char *what, uint8_t cmd, int flags,
+		    int (*cb)(struct nl_msg *msg, void *arg), void *arg,
+		    void (*head)(void), void (*tail)(void));
 /* Report a failed request in one line and return EXIT_FAIL/EXIT_USAGE. */
 int ftio_nl_fail(struct ftio_nl *nl, const char *what, int err);
 /* Open a socket that receives the multicast group "events". */

@@ -200,3 +200,26 @@ struct nlattr **ftio_nl_parse(struct nl_msg *msg, struct nlattr **tb,
 		return NULL;
 	return tb;
 }
+
+int ftio_nl_request(const char *what, uint8_t cmd, int flags,
+		    int (*cb)(struct nl_msg *msg, void *arg), void *arg,
+		    void (*head)(void), void (*tail)(void))
+{
+	struct ftio_nl nl;
+	struct nl_msg *msg;
+	int ret;
+
+	ret = ftio_nl_open(&nl);
+	if (ret)
+		return ret;
+	msg = ftio_nl_msg(&nl, cmd, flags);
+	if (head)
+		head();
+	ret = msg ? ftio_nl_run(&nl, msg, cb, arg) : -ENOMEM;
+	if (tail)
+		tail();
+	if (ret)
+		ret = ftio_nl_fail(&nl, what, ret);
+	ftio_nl_close(&nl);
+	return ret;
+}
