@@ -40,6 +40,7 @@ GUEST_SUITES = [
     ("core/ynl_cli", ["distro", "debug"], "selftests/core/ynl_cli.sh", "tap", 600),
     ("smoke/load_unload", ["distro-6.1", "distro", "debug"],
      "selftests/smoke/load_unload.sh", "tap", 300),
+    ("runner/qmp", ["distro", "debug"], "selftests/runner/qmp.sh", "tap", 300),
 ]
 # Suites that run on the host: name and command.
 HOST_SUITES = [
