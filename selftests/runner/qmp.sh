@@ -24,7 +24,7 @@ ok "DEVICE_DELETED arrives" host-ctl wait-event DEVICE_DELETED '{"device": "edu1
 check "the guest no longer has it" bash -c '! grep -qs 0x11e8 /sys/bus/pci/devices/*/device'
 
 before=$(blocks)
-ok "object_add a 128 MiB memory backend" host-ctl qmp object_add \
+ok "object_add a 128 MiB memory backend" host-ctl qmp object-add \
 	'{"qom-type": "memory-backend-ram", "id": "mem1", "size": 134217728}'
 ok "device_add pc-dimm" host-ctl qmp device_add '{"driver": "pc-dimm", "id": "dimm1", "memdev": "mem1"}'
 check "the guest gains memory blocks" wait_for 30 bash -c "[ \$(ls -d /sys/devices/system/memory/memory* | wc -l) -gt $before ]"
