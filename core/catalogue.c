@@ -71,6 +71,55 @@ static const struct ftio_event_desc ftio_catalogue[] = {
 		.summary = "A component left the system.",
 		.action = "If the removal was not planned, check the component and its slot.",
 	},
+	{
+		.code = FTIO_EVENT_CODE_POOL_QUOTA_WARNING,
+		.name = "pool-quota-warning",
+		.severity = FTIO_SEVERITY_WARNING,
+		.summary = "A pool tag holds more than 80 % of its quota.",
+		.action = "Find out why the tag's owner holds so much (ftioctl pool top).",
+	},
+	{
+		.code = FTIO_EVENT_CODE_POOL_QUOTA_REACHED,
+		.name = "pool-quota-reached",
+		.severity = FTIO_SEVERITY_ERROR,
+		.summary = "An allocation failed: it would have taken its tag over quota.",
+		.action = "Raise the quota (ftioctl pool set) or fix the tag's owner.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_POOL_TAG_MISMATCH,
+		.name = "pool-tag-mismatch",
+		.severity = FTIO_SEVERITY_ERROR,
+		.summary = "Memory was freed under another tag than it was allocated with.",
+		.action = "A driver bug: report it to the owner of both tags.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_POOL_BAD_FREE,
+		.name = "pool-bad-free",
+		.severity = FTIO_SEVERITY_ERROR,
+		.summary = "A pointer that ftio_pooltag never handed out was freed.",
+		.action = "A driver bug: report it to the tag's owner; it was not freed.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_POOL_LEAK,
+		.name = "pool-leak",
+		.severity = FTIO_SEVERITY_ERROR,
+		.summary = "A module unloaded with allocations still live under its tags.",
+		.action = "Report the leak (the kernel log lists call sites with tracking on).",
+	},
+	{
+		.code = FTIO_EVENT_CODE_POOL_CORRUPTION,
+		.name = "pool-corruption",
+		.severity = FTIO_SEVERITY_CRITICAL,
+		.summary = "The special pool caught an overrun, underrun or use after free.",
+		.action = "A driver bug that corrupts memory: report it with the kernel log.",
+	},
+	{
+		.code = FTIO_EVENT_CODE_POOL_TAG_CHANGED,
+		.name = "pool-tag-changed",
+		.severity = FTIO_SEVERITY_NOTICE,
+		.summary = "A tag's quota, special pool, failures or tracking was changed.",
+		.action = "None; it documents who changed what, and when.",
+	},
 };
 
 static const char *const ftio_severity_names[] = {

@@ -312,9 +312,9 @@ static void catalogue_sorted_unique_complete(struct kunit *test)
 			KUNIT_EXPECT_STRNEQ(test, d->name, ftio_event_desc_at(j)->name);
 	}
 	KUNIT_EXPECT_NULL(test, ftio_event_desc_at(n));
-	/* Every code the UAPI defines for core is described. */
+	/* Every code the UAPI defines is described. */
 	for (i = FTIO_EVENT_CODE_MODULE_REGISTERED;
-	     i <= FTIO_EVENT_CODE_COMPONENT_REMOVED; i++)
+	     i <= FTIO_EVENT_CODE_POOL_TAG_CHANGED; i++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, ftio_event_desc(i), "code %u", i);
 }
 

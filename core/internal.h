@@ -139,10 +139,5 @@ int ftio_netlink_init(void);
 void ftio_netlink_exit(void);
 void ftio_netlink_deliver(struct ftio_evlog *log,
 			  const struct ftio_event_rec *rec);
-int ftio_nl_dispatch_doit(u8 cmd, struct sk_buff *skb, struct genl_info *info);
-int ftio_nl_dispatch_start(u8 cmd, struct netlink_callback *cb);
-int ftio_nl_dispatch_dumpit(u8 cmd, struct sk_buff *skb,
-			    struct netlink_callback *cb);
-int ftio_nl_dispatch_done(u8 cmd, struct netlink_callback *cb);
 
 #endif /* _FTIO_CORE_INTERNAL_H */

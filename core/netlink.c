@@ -184,6 +184,12 @@ int ftio_nl_event_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+void *ftio_nl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags, u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &ftio_nl_family, flags, cmd);
+}
+EXPORT_SYMBOL_GPL(ftio_nl_put);
+
 /**
  * ftio_nl_require_admin() - the permission check of every mutation
  * @skb: the request
@@ -276,16 +282,19 @@ int ftio_nl_catalogue_get_dumpit(struct sk_buff *skb,
 
 /*
  * Trampolines for commands that modules implement. The generated ops
- * table points at small wrappers that pass their command to these.
+ * table points at small wrappers (FTIO_NL_ROUTE_* below) that pass their
+ * command, and the module to name when it is missing, to these.
  */
-static int ftio_nl_not_loaded(struct netlink_ext_ack *extack)
+static int ftio_nl_not_loaded(struct netlink_ext_ack *extack, const char *msg)
 {
-	NL_SET_ERR_MSG(extack,
-		       "ftio: the module that implements this command is not loaded");
+	/* NL_SET_ERR_MSG() wants a literal; msg is one, built by a macro. */
+	if (extack)
+		extack->_msg = msg;
 	return -EOPNOTSUPP;
 }
 
-int ftio_nl_dispatch_doit(u8 cmd, struct sk_buff *skb, struct genl_info *info)
+static int ftio_nl_dispatch_doit(u8 cmd, const char *missing,
+				 struct sk_buff *skb, struct genl_info *info)
 {
 	const struct ftio_nl_handler *h;
 	struct module *owner;
@@ -293,14 +302,15 @@ int ftio_nl_dispatch_doit(u8 cmd, struct sk_buff *skb, struct genl_info *info)
 
 	h = ftio_nl_handler_get(cmd, &owner);
 	if (!h)
-		return ftio_nl_not_loaded(info->extack);
+		return ftio_nl_not_loaded(info->extack, missing);
 	ret = h->doit ? h->doit(skb, info) : -EOPNOTSUPP;
 	module_put(owner);
 	return ret;
 }
 
 /* A dump pins the implementing module from start to done. */
-int ftio_nl_dispatch_start(u8 cmd, struct netlink_callback *cb)
+static int ftio_nl_dispatch_start(u8 cmd, const char *missing,
+				  struct netlink_callback *cb)
 {
 	const struct ftio_nl_handler *h;
 	struct module *owner;
@@ -308,7 +318,7 @@ int ftio_nl_dispatch_start(u8 cmd, struct netlink_callback *cb)
 
 	h = ftio_nl_handler_get(cmd, &owner);
 	if (!h)
-		return ftio_nl_not_loaded(cb->extack);
+		return ftio_nl_not_loaded(cb->extack, missing);
 	if (!h->dumpit) {
 		module_put(owner);
 		return -EOPNOTSUPP;
@@ -331,8 +341,8 @@ static const struct ftio_nl_handler *ftio_nl_pinned(u8 cmd,
 	return h;
 }
 
-int ftio_nl_dispatch_dumpit(u8 cmd, struct sk_buff *skb,
-			    struct netlink_callback *cb)
+static int ftio_nl_dispatch_dumpit(u8 cmd, struct sk_buff *skb,
+				   struct netlink_callback *cb)
 {
 	const struct ftio_nl_handler *h;
 	struct module *owner;
@@ -341,7 +351,7 @@ int ftio_nl_dispatch_dumpit(u8 cmd, struct sk_buff *skb,
 	return h ? h->dumpit(skb, cb) : -ENODEV;
 }
 
-int ftio_nl_dispatch_done(u8 cmd, struct netlink_callback *cb)
+static int ftio_nl_dispatch_done(u8 cmd, struct netlink_callback *cb)
 {
 	const struct ftio_nl_handler *h;
 	struct module *owner;
@@ -355,6 +365,45 @@ int ftio_nl_dispatch_done(u8 cmd, struct netlink_callback *cb)
 	module_put(owner);
 	return ret;
 }
+
+/* Where each module command goes, and what to say when it cannot. */
+struct ftio_nl_route {
+	u8 cmd;
+	const char *missing;
+};
+
+static const struct ftio_nl_route ftio_route_pool_get = {
+	FTIO_CMD_POOL_GET, "ftio: ftio_pooltag is not loaded (modprobe ftio_pooltag)"
+};
+
+static const struct ftio_nl_route ftio_route_pool_set = {
+	FTIO_CMD_POOL_SET, "ftio: ftio_pooltag is not loaded (modprobe ftio_pooltag)"
+};
+
+#define FTIO_NL_ROUTE_DO(op)						\
+int ftio_nl_##op##_doit(struct sk_buff *skb, struct genl_info *info)	\
+{									\
+	return ftio_nl_dispatch_doit(ftio_route_##op.cmd,		\
+				     ftio_route_##op.missing, skb, info);\
+}
+
+#define FTIO_NL_ROUTE_DUMP(op)						\
+int ftio_nl_##op##_start(struct netlink_callback *cb)			\
+{									\
+	return ftio_nl_dispatch_start(ftio_route_##op.cmd,		\
+				      ftio_route_##op.missing, cb);	\
+}									\
+int ftio_nl_##op##_dumpit(struct sk_buff *skb, struct netlink_callback *cb)\
+{									\
+	return ftio_nl_dispatch_dumpit(ftio_route_##op.cmd, skb, cb);	\
+}									\
+int ftio_nl_##op##_done(struct netlink_callback *cb)			\
+{									\
+	return ftio_nl_dispatch_done(ftio_route_##op.cmd, cb);		\
+}
+
+FTIO_NL_ROUTE_DUMP(pool_get)
+FTIO_NL_ROUTE_DO(pool_set)
 
 int ftio_netlink_init(void)
 {

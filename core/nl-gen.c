@@ -10,6 +10,11 @@
 
 #include <uapi/linux/ftio.h>
 
+/* Integer value ranges */
+static const struct netlink_range_validation ftio_a_pool_fail_ppm_range = {
+	.max	= 1000000ULL,
+};
+
 /* FTIO_CMD_EVENT_GET - dump */
 static const struct nla_policy ftio_event_get_nl_policy[FTIO_A_EVENT_MIN_SEVERITY + 1] = {
 	[FTIO_A_EVENT_SINCE] = { .type = NLA_U64, },
@@ -21,6 +26,23 @@ static const struct nla_policy ftio_event_post_nl_policy[FTIO_A_EVENT_MESSAGE + 
 	[FTIO_A_EVENT_SEVERITY] = NLA_POLICY_MAX(NLA_U32, 5),
 	[FTIO_A_EVENT_OBJECT] = { .type = NLA_NUL_STRING, .len = 63, },
 	[FTIO_A_EVENT_MESSAGE] = { .type = NLA_NUL_STRING, .len = 159, },
+};
+
+/* FTIO_CMD_POOL_GET - dump */
+static const struct nla_policy ftio_pool_get_nl_policy[FTIO_A_POOL_TAG + 1] = {
+	[FTIO_A_POOL_TAG] = { .type = NLA_NUL_STRING, .len = 4, },
+};
+
+/* FTIO_CMD_POOL_SET - do */
+static const struct nla_policy ftio_pool_set_nl_policy[FTIO_A_POOL_TRACK + 1] = {
+	[FTIO_A_POOL_TAG] = { .type = NLA_NUL_STRING, .len = 4, },
+	[FTIO_A_POOL_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = 63, },
+	[FTIO_A_POOL_QUOTA] = { .type = NLA_U64, },
+	[FTIO_A_POOL_SPECIAL] = NLA_POLICY_MAX(NLA_U32, 2),
+	[FTIO_A_POOL_FAIL_PPM] = NLA_POLICY_FULL_RANGE(NLA_U32, &ftio_a_pool_fail_ppm_range),
+	[FTIO_A_POOL_FAIL_INTERVAL] = { .type = NLA_U32, },
+	[FTIO_A_POOL_FAIL_TIMES] = { .type = NLA_U32, },
+	[FTIO_A_POOL_TRACK] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 /* Ops table for ftio */
@@ -49,6 +71,22 @@ static const struct genl_split_ops ftio_nl_ops[] = {
 		.start	= ftio_nl_no_attrs_start,
 		.dumpit	= ftio_nl_catalogue_get_dumpit,
 		.flags	= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= FTIO_CMD_POOL_GET,
+		.start		= ftio_nl_pool_get_start,
+		.dumpit		= ftio_nl_pool_get_dumpit,
+		.done		= ftio_nl_pool_get_done,
+		.policy		= ftio_pool_get_nl_policy,
+		.maxattr	= FTIO_A_POOL_TAG,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= FTIO_CMD_POOL_SET,
+		.doit		= ftio_nl_pool_set_doit,
+		.policy		= ftio_pool_set_nl_policy,
+		.maxattr	= FTIO_A_POOL_TRACK,
+		.flags		= GENL_CMD_CAP_DO,
 	},
 };
 

@@ -12,12 +12,16 @@
 #include <uapi/linux/ftio.h>
 
 int ftio_nl_no_attrs_start(struct netlink_callback *cb);
+int ftio_nl_pool_get_start(struct netlink_callback *cb);
+int ftio_nl_pool_get_done(struct netlink_callback *cb);
 
 int ftio_nl_core_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ftio_nl_event_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ftio_nl_event_post_doit(struct sk_buff *skb, struct genl_info *info);
 int ftio_nl_catalogue_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb);
+int ftio_nl_pool_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ftio_nl_pool_set_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	FTIO_NLGRP_EVENTS,

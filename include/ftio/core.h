@@ -65,6 +65,21 @@ struct ftio_nl_handler {
 int ftio_nl_require_admin(struct sk_buff *skb, struct netlink_ext_ack *extack);
 
 /**
+ * ftio_nl_put() - start a message of the ftio family
+ * @skb: the message buffer
+ * @portid: destination port (the requester's, or 0)
+ * @seq: sequence number to answer with
+ * @flags: netlink flags (NLM_F_MULTI in dumps)
+ * @cmd: FTIO_CMD_*
+ *
+ * For module handlers, which build their answers like core's own:
+ * genlmsg_end() and genlmsg_reply() or the dump's return follow as usual.
+ *
+ * Return: the user header, or NULL if @skb is full.
+ */
+void *ftio_nl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags, u8 cmd);
+
+/**
  * struct ftio_module - an ftio module as ftio_core knows it
  * @name: short name, also the event source and the sysfs directory
  *        (at most FTIO_EVENT_SOURCE_LEN - 1 characters, [a-z0-9_])

@@ -33,10 +33,19 @@ enum ftio_state {
 };
 
 /**
+ * enum ftio_special_mode - Where the special pool places a tag's objects.
+ */
+enum ftio_special_mode {
+	FTIO_SPECIAL_MODE_OFF,
+	FTIO_SPECIAL_MODE_OVERRUN,
+	FTIO_SPECIAL_MODE_UNDERRUN,
+};
+
+/**
  * enum ftio_event_code - Stable catalogue of event codes.
  *   Documentation/admin-guide/ftio-events.rst says for each what happened and
- *   what the operator does. Codes are grouped by source (core 1-99) and never
- *   renumbered.
+ *   what the operator does. Codes are contiguous and never renumbered: a new
+ *   code takes the next value.
  * @FTIO_EVENT_CODE_MODULE_REGISTERED: An ftio module registered with
  *   ftio_core.
  * @FTIO_EVENT_CODE_MODULE_UNREGISTERED: An ftio module unregistered from
@@ -52,6 +61,20 @@ enum ftio_state {
  * @FTIO_EVENT_CODE_COMPONENT_FIXED: A component that had failed is back in
  *   service.
  * @FTIO_EVENT_CODE_COMPONENT_REMOVED: A component left the system.
+ * @FTIO_EVENT_CODE_POOL_QUOTA_WARNING: A pool tag's live bytes crossed 80 % of
+ *   its quota.
+ * @FTIO_EVENT_CODE_POOL_QUOTA_REACHED: An allocation failed because it would
+ *   exceed its tag's quota.
+ * @FTIO_EVENT_CODE_POOL_TAG_MISMATCH: Memory was freed under another tag than
+ *   it was allocated with.
+ * @FTIO_EVENT_CODE_POOL_BAD_FREE: A pointer that ftio_pooltag never handed out
+ *   was freed.
+ * @FTIO_EVENT_CODE_POOL_LEAK: A module unloaded with allocations still live
+ *   under its tags.
+ * @FTIO_EVENT_CODE_POOL_CORRUPTION: The special pool caught an overrun,
+ *   underrun or use after free.
+ * @FTIO_EVENT_CODE_POOL_TAG_CHANGED: An administrator changed a tag's quota,
+ *   special pool, failure simulation or tracking.
  */
 enum ftio_event_code {
 	FTIO_EVENT_CODE_MODULE_REGISTERED = 1,
@@ -62,6 +85,13 @@ enum ftio_event_code {
 	FTIO_EVENT_CODE_COMPONENT_BROKEN,
 	FTIO_EVENT_CODE_COMPONENT_FIXED,
 	FTIO_EVENT_CODE_COMPONENT_REMOVED,
+	FTIO_EVENT_CODE_POOL_QUOTA_WARNING,
+	FTIO_EVENT_CODE_POOL_QUOTA_REACHED,
+	FTIO_EVENT_CODE_POOL_TAG_MISMATCH,
+	FTIO_EVENT_CODE_POOL_BAD_FREE,
+	FTIO_EVENT_CODE_POOL_LEAK,
+	FTIO_EVENT_CODE_POOL_CORRUPTION,
+	FTIO_EVENT_CODE_POOL_TAG_CHANGED,
 };
 
 enum {
@@ -103,6 +133,33 @@ enum {
 };
 
 enum {
+	FTIO_A_POOL_TAG = 1,
+	FTIO_A_POOL_DESCRIPTION,
+	FTIO_A_POOL_OWNER,
+	FTIO_A_POOL_ALLOCS,
+	FTIO_A_POOL_FREES,
+	FTIO_A_POOL_LIVE_OBJECTS,
+	FTIO_A_POOL_LIVE_BYTES,
+	FTIO_A_POOL_PEAK_BYTES,
+	FTIO_A_POOL_FAILURES,
+	FTIO_A_POOL_QUOTA_HITS,
+	FTIO_A_POOL_INJECTED,
+	FTIO_A_POOL_MISMATCHES,
+	FTIO_A_POOL_BAD_FREES,
+	FTIO_A_POOL_SPECIAL_ALLOCS,
+	FTIO_A_POOL_QUOTA,
+	FTIO_A_POOL_SPECIAL,
+	FTIO_A_POOL_FAIL_PPM,
+	FTIO_A_POOL_FAIL_INTERVAL,
+	FTIO_A_POOL_FAIL_TIMES,
+	FTIO_A_POOL_TRACK,
+	FTIO_A_POOL_TRACKED,
+
+	__FTIO_A_POOL_MAX,
+	FTIO_A_POOL_MAX = (__FTIO_A_POOL_MAX - 1)
+};
+
+enum {
 	FTIO_A_CATALOGUE_CODE = 1,
 	FTIO_A_CATALOGUE_NAME,
 	FTIO_A_CATALOGUE_SEVERITY,
@@ -118,6 +175,8 @@ enum {
 	FTIO_CMD_EVENT_GET,
 	FTIO_CMD_EVENT_POST,
 	FTIO_CMD_CATALOGUE_GET,
+	FTIO_CMD_POOL_GET,
+	FTIO_CMD_POOL_SET,
 	FTIO_CMD_EVENT_NTF,
 
 	__FTIO_CMD_MAX,

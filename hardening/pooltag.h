@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ftio_pooltag internals, shared by its files and its KUnit suite.
+ */
+#ifndef _FTIO_POOLTAG_INTERNAL_H
+#define _FTIO_POOLTAG_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable.h>
+#include <ftio/core.h>
+#include <ftio/pooltag.h>
+
+struct nlattr;
+struct netlink_ext_ack;
+struct attribute_group;
+
+/* What a tag has switched on; any bit sends its allocations the slow way. */
+#define FTIO_PT_QUOTA		BIT(0)
+#define FTIO_PT_SPECIAL		BIT(1)
+#define FTIO_PT_FAIL		BIT(2)
+#define FTIO_PT_TRACK		BIT(3)
+
+/* Bytes a CPU may hold back before it folds them into the tag's total. */
+#define FTIO_PT_BATCH		(32 * 1024)
+#define FTIO_PT_DESC_LEN	64
+#define FTIO_PT_SELF_TAG	FTIO_TAG('P', 't', 'a', 'g')
+
+/* Counters each CPU writes for a tag: nothing shared on the fast path. */
+struct ftio_pt_pcpu {
+	u64 allocs;
+	u64 frees;
+	u64 bytes_alloc;
+	u64 bytes_freed;
+	u64 failures;
+	s64 delta;	/* bytes not folded into live_bytes yet */
+};
+
+/**
+ * struct ftio_pt_tag - one pool tag
+ * @tag: the four characters
+ * @flags: FTIO_PT_*, read without a lock on every allocation
+ * @batch: per-CPU slack before folding (0 while a quota is set)
+ * @pcpu: the per-CPU counters
+ * @live_bytes: live bytes folded from the CPUs (exact with a quota)
+ * @peak_bytes: highest @live_bytes seen
+ * @quota_hits: allocations refused by the quota
+ * @injected: failures the simulation caused
+ * @mismatches: frees with the wrong tag (counted on both tags)
+ * @bad_frees: frees of pointers never handed out
+ * @special_allocs: allocations served by the special pool
+ * @tracked: live allocations that have a record
+ * @quota: bytes, 0 for none
+ * @quota_state: 0 below 80 %, 1 warned, 2 quota reached
+ * @special: FTIO_SPECIAL_MODE_*
+ * @fail_ppm: failure probability in millionths
+ * @fail_interval: consider every Nth allocation only
+ * @fail_limited: @fail_left counts down
+ * @fail_left: failures left when @fail_limited
+ * @fail_seen: allocations seen by the simulation (for @fail_interval)
+ * @owner: module that owns the tag, NULL once it is gone
+ * @owner_name: its name, kept after it is gone
+ * @desc: description for the tools
+ * @hnode: in the tag hash
+ * @node: in the list of all tags, in creation order
+ */
+struct ftio_pt_tag {
+	u32 tag;
+	u32 flags;
+	s64 batch;
+	struct ftio_pt_pcpu __percpu *pcpu;
+	atomic64_t live_bytes;
+	atomic64_t peak_bytes;
+	atomic64_t quota_hits;
+	atomic64_t injected;
+	atomic64_t mismatches;
+	atomic64_t bad_frees;
+	atomic64_t special_allocs;
+	atomic64_t tracked;
+	u64 quota;
+	atomic_t quota_state;
+	u32 special;
+	u32 fail_ppm;
+	u32 fail_interval;
+	bool fail_limited;
+	atomic_t fail_left;
+	atomic_t fail_seen;
+	struct module *owner;
+	char owner_name[MODULE_NAME_LEN];
+	char desc[FTIO_PT_DESC_LEN];
+	struct hlist_node hnode;
+	struct list_head node;
+};
+
+/* A snapshot of a tag's counters, for netlink, sysfs and tests. */
+struct ftio_pt_stats {
+	u64 allocs;
+	u64 frees;
+	u64 live_objects;
+	u64 live_bytes;
+	u64 peak_bytes;
+	u64 failures;
+};
+
+/**
+ * struct ftio_pt_rec - what is known of one allocation
+ * @node: in the record table, keyed by @ptr
+ * @ptr: the object
+ * @tag: its tag
+ * @size: bytes accounted to the tag
+ * @req: bytes asked for
+ * @caller: where it was allocated
+ * @time_ns: when (CLOCK_BOOTTIME)
+ * @base: special pool: start of its pages, else NULL
+ * @area: special pool: bytes of its pages
+ * @free_caller: special pool: where it was freed (in quarantine)
+ * @list: special pool: in the live list, then the quarantine
+ * @rcu: deferred free
+ */
+struct ftio_pt_rec {
+	struct rhash_head node;
+	const void *ptr;
+	struct ftio_pt_tag *tag;
+	size_t size;
+	size_t req;
+	unsigned long caller;
+	u64 time_ns;
+	void *base;
+	size_t area;
+	unsigned long free_caller;
+	struct list_head list;
+	struct rcu_head rcu;
+};
+
+/* The leak report of one tag. */
+struct ftio_pt_leak {
+	u32 tag;
+	u64 objects;
+	u64 bytes;
+	unsigned int nsites;
+	struct {
+		unsigned long caller;
+		u64 objects;
+		u64 bytes;
+	} sites[8];
+};
+
+extern struct ftio_module ftio_pt_module;
+extern struct mutex ftio_pt_lock;
+extern struct list_head ftio_pt_tags;
+extern atomic_long_t ftio_pt_nrecs;
+extern bool ftio_pt_panic_on_leak;
+extern atomic64_t ftio_pt_leaks;
+
+/* pooltag_tags.c */
+struct ftio_pt_tag *ftio_pt_get(u32 tag, struct module *owner, gfp_t gfp);
+struct ftio_pt_tag *ftio_pt_find(u32 tag);
+void ftio_pt_stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st);
+unsigned int ftio_pt_ntags(void);
+void ftio_pt_tag_name(u32 tag, char name[5]);
+int ftio_pt_tags_init(void);
+void ftio_pt_tags_exit(void);
+void ftio_pt_fold(struct ftio_pt_tag *t);
+void ftio_pt_quota_check(struct ftio_pt_tag *t, bool refused);
+void *ftio_pt_self_alloc(size_t size, gfp_t gfp);
+void ftio_pt_self_account(s64 bytes);
+void ftio_pt_self_free(const void *p);
+
+/* pooltag_alloc.c */
+void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, gfp_t gfp,
+		    struct kmem_cache *kc, unsigned long caller);
+void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
+		  struct kmem_cache *kc, unsigned long caller);
+bool ftio_pt_should_fail(struct ftio_pt_tag *t);
+void ftio_pt_account_free(struct ftio_pt_tag *t, size_t bytes);
+
+/* pooltag_records.c */
+int ftio_pt_records_init(void);
+void ftio_pt_records_exit(void);
+struct ftio_pt_rec *ftio_pt_rec_new(gfp_t gfp);
+void ftio_pt_rec_free(struct ftio_pt_rec *rec);
+int ftio_pt_rec_insert(struct ftio_pt_rec *rec);
+struct ftio_pt_rec *ftio_pt_rec_take(const void *ptr);
+void *ftio_pt_special_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
+			    gfp_t gfp, unsigned long caller);
+void ftio_pt_special_free(struct ftio_pt_rec *rec, unsigned long caller);
+void ftio_pt_special_flush(void);
+int ftio_pt_describe(unsigned long addr, char *buf, size_t len);
+void ftio_pt_leak_collect(struct ftio_pt_tag *t, struct ftio_pt_leak *leak);
+unsigned int ftio_pt_leak_check(struct module *mod, struct ftio_pt_leak *out,
+				unsigned int max);
+
+/* pooltag_nl.c */
+extern const struct ftio_nl_handler ftio_pt_nl_handlers[2];
+int ftio_pt_set(struct ftio_pt_tag *t, struct nlattr **attrs,
+		struct netlink_ext_ack *extack);
+
+/* pooltag_sysfs.c */
+extern const struct attribute_group *ftio_pt_groups[];
+
+#endif /* _FTIO_POOLTAG_INTERNAL_H */

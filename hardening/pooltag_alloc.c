@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tagged allocation and free.
+ *
+ * The fast path (a tag with nothing switched on, no records anywhere) is
+ * kmalloc/kfree plus three per-CPU adds: no lock, no shared write. A tag
+ * with a quota, the special pool, failure simulation or tracking takes
+ * the slow path, and so does every free while any record exists.
+ *
+ * Bytes are accounted as the allocator hands them out: the request is
+ * rounded up to its kmalloc size class, so that ksize() at free time
+ * gives back exactly what was accounted at allocation time.
+ */
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <kunit/visibility.h>
+
+#include "pooltag.h"
+
+atomic_long_t ftio_pt_nrecs = ATOMIC_LONG_INIT(0);
+
+struct ftio_pool_cache {
+	struct kmem_cache *kc;
+	struct ftio_pt_tag *tag;
+	unsigned int size;
+	unsigned int align;
+};
+
+static __always_inline void ftio_pt_add(struct ftio_pt_tag *t, s64 bytes)
+{
+	struct ftio_pt_pcpu __percpu *pc = t->pcpu;
+	s64 d;
+
+	if (bytes > 0) {
+		this_cpu_inc(pc->allocs);
+		this_cpu_add(pc->bytes_alloc, bytes);
+	} else {
+		this_cpu_inc(pc->frees);
+		this_cpu_add(pc->bytes_freed, -bytes);
+	}
+	d = this_cpu_add_return(pc->delta, bytes);
+	if (unlikely(d > t->batch || d < -t->batch))
+		ftio_pt_fold(t);
+}
+
+/**
+ * ftio_pt_account_free() - give a tag's bytes back
+ * @t: the tag
+ * @bytes: as accounted when allocated
+ */
+void ftio_pt_account_free(struct ftio_pt_tag *t, size_t bytes)
+{
+	if (READ_ONCE(t->flags) & FTIO_PT_QUOTA) {
+		/* Quota tags keep live_bytes exact. */
+		this_cpu_inc(t->pcpu->frees);
+		this_cpu_add(t->pcpu->bytes_freed, bytes);
+		atomic64_sub(bytes, &t->live_bytes);
+		ftio_pt_quota_check(t, false);
+	} else {
+		ftio_pt_add(t, -(s64)bytes);
+	}
+}
+
+/**
+ * ftio_pt_should_fail() - the failure simulation's verdict
+ * @t: a tag with failure simulation on
+ *
+ * Like the kernel's fault_attr: of every fail_interval-th allocation,
+ * fail_ppm in a million fail, at most fail_left more times if limited.
+ *
+ * Return: true if this allocation is to fail.
+ */
+bool ftio_pt_should_fail(struct ftio_pt_tag *t)
+{
+	u32 interval = READ_ONCE(t->fail_interval);
+	u32 ppm = READ_ONCE(t->fail_ppm);
+
+	if (!ppm)
+		return false;
+	if (interval > 1 && atomic_inc_return(&t->fail_seen) % interval)
+		return false;
+	if (ppm < 1000000 && get_random_u32() % 1000000 >= ppm)
+		return false;
+	if (READ_ONCE(t->fail_limited) && atomic_dec_if_positive(&t->fail_left) < 0)
+		return false;
+	atomic64_inc(&t->injected);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_should_fail);
+
+/* Reserve bytes against the quota; false if they do not fit. */
+static bool ftio_pt_quota_charge(struct ftio_pt_tag *t, s64 bytes)
+{
+	u64 quota = READ_ONCE(t->quota);
+	s64 live = atomic64_add_return(bytes, &t->live_bytes);
+
+	if (quota && live > (s64)quota) {
+		atomic64_sub(bytes, &t->live_bytes);
+		atomic64_inc(&t->quota_hits);
+		ftio_pt_quota_check(t, true);
+		return false;
+	}
+	return true;
+}
+
+static void *ftio_pt_raw_alloc(struct kmem_cache *kc, size_t *size, gfp_t gfp)
+{
+	void *p;
+
+	if (kc) {
+		p = kmem_cache_alloc(kc, gfp);
+		*size = kmem_cache_size(kc);
+		return p;
+	}
+	*size = kmalloc_size_roundup(*size);
+	return kmalloc(*size, gfp);
+}
+
+static void ftio_pt_raw_free(struct kmem_cache *kc, const void *p)
+{
+	if (kc)
+		kmem_cache_free(kc, (void *)p);
+	else
+		kfree(p);
+}
+
+/* Keep a record of an allocation; an allocation without one is fine. */
+static void ftio_pt_track(struct ftio_pt_tag *t, const void *p, size_t size,
+			  size_t req, gfp_t gfp, unsigned long caller)
+{
+	struct ftio_pt_rec *rec = ftio_pt_rec_new(gfp);
+
+	if (!rec)
+		return;
+	rec->ptr = p;
+	rec->tag = t;
+	rec->size = size;
+	rec->req = req;
+	rec->caller = caller;
+	rec->time_ns = ktime_get_boottime_ns();
+	if (ftio_pt_rec_insert(rec))
+		ftio_pt_rec_free(rec);
+	else
+		atomic64_inc(&t->tracked);
+}
+
+/**
+ * ftio_pt_alloc() - the slow path of an allocation
+ * @t: the tag
+ * @size: bytes asked for (ignored for a cache)
+ * @gfp: flags
+ * @kc: the kmem_cache of a tagged cache, or NULL for kmalloc
+ * @caller: the allocation's call site
+ *
+ * Return: the memory or NULL.
+ */
+void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, gfp_t gfp,
+		    struct kmem_cache *kc, unsigned long caller)
+{
+	u32 flags = READ_ONCE(t->flags);
+	size_t req = kc ? kmem_cache_size(kc) : size;
+	size_t bytes = req;
+	bool quota = flags & FTIO_PT_QUOTA;
+	void *p;
+
+	if ((flags & FTIO_PT_FAIL) && ftio_pt_should_fail(t))
+		goto fail;
+
+	if ((flags & FTIO_PT_SPECIAL) && gfpflags_allow_blocking(gfp)) {
+		bytes = PAGE_ALIGN(req ? req : 1);
+		if (quota && !ftio_pt_quota_charge(t, bytes))
+			goto fail;
+		p = ftio_pt_special_alloc(t, req, kc ? kmem_cache_size(kc) : 0,
+					  gfp, caller);
+		if (!p) {
+			if (quota)
+				atomic64_sub(bytes, &t->live_bytes);
+			goto fail;
+		}
+	} else {
+		if (quota) {
+			bytes = kc ? kmem_cache_size(kc) : kmalloc_size_roundup(req);
+			if (!ftio_pt_quota_charge(t, bytes))
+				goto fail;
+		}
+		p = ftio_pt_raw_alloc(kc, &bytes, gfp);
+		if (!p) {
+			if (quota)
+				atomic64_sub(bytes, &t->live_bytes);
+			goto fail;
+		}
+		if (flags & FTIO_PT_TRACK)
+			ftio_pt_track(t, p, bytes, req, gfp, caller);
+	}
+
+	if (quota) {
+		/* Already in live_bytes: count it without the delta. */
+		this_cpu_inc(t->pcpu->allocs);
+		this_cpu_add(t->pcpu->bytes_alloc, bytes);
+		ftio_pt_quota_check(t, false);
+	} else {
+		ftio_pt_add(t, bytes);
+	}
+	return p;
+
+fail:
+	this_cpu_inc(t->pcpu->failures);
+	return NULL;
+}
+
+static void ftio_pt_report_mismatch(struct ftio_pt_tag *real, u32 tag,
+				    const void *p, unsigned long caller)
+{
+	char rn[5], fn[5];
+
+	ftio_pt_tag_name(real->tag, rn);
+	ftio_pt_tag_name(tag, fn);
+	ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_TAG_MISMATCH, NULL,
+			rn, "%p allocated as %s freed as %s at %pS", p, rn, fn,
+			(void *)caller);
+	WARN_ONCE(1, "ftio_pooltag: %p allocated under tag %s freed under %s at %pS\n",
+		  p, rn, fn, (void *)caller);
+}
+
+/**
+ * ftio_pt_free() - the slow path of a free
+ * @t: the tag the caller named, or NULL if it was never used
+ * @tag: that tag's value
+ * @p: the memory
+ * @kc: the kmem_cache of a tagged cache, or NULL for kmalloc
+ * @caller: the free's call site
+ */
+void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
+		  struct kmem_cache *kc, unsigned long caller)
+{
+	struct ftio_pt_rec *rec = NULL;
+	size_t bytes;
+
+	if (atomic_long_read(&ftio_pt_nrecs))
+		rec = ftio_pt_rec_take(p);
+
+	if (rec) {
+		if (rec->tag != t) {
+			if (t)
+				atomic64_inc(&t->mismatches);
+			atomic64_inc(&rec->tag->mismatches);
+			ftio_pt_report_mismatch(rec->tag, tag, p, caller);
+			t = rec->tag;
+		}
+		atomic64_dec(&t->tracked);
+		if (rec->base) {
+			ftio_pt_special_free(rec, caller);
+			return;
+		}
+		bytes = rec->size;
+		ftio_pt_rec_free(rec);
+	} else {
+		if (!t) {
+			/* A tag that never allocated anything. */
+			t = ftio_pt_get(tag, NULL, GFP_ATOMIC);
+			if (!t) {
+				ftio_pt_raw_free(kc, p);
+				return;
+			}
+			atomic64_inc(&t->mismatches);
+		}
+		if (READ_ONCE(t->flags) & FTIO_PT_TRACK) {
+			struct ftio_pt_stats st;
+
+			ftio_pt_stats(t, &st);
+			if (st.live_objects <= (u64)atomic64_read(&t->tracked)) {
+				char name[5];
+
+				/* Every live allocation of t has a record. */
+				atomic64_inc(&t->bad_frees);
+				ftio_pt_tag_name(t->tag, name);
+				ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_BAD_FREE,
+						NULL, name,
+						"%p freed under %s at %pS was never handed out; not freed",
+						p, name, (void *)caller);
+				return;
+			}
+		}
+		bytes = kc ? kmem_cache_size(kc) : ksize(p);
+	}
+
+	ftio_pt_raw_free(kc, p);
+	ftio_pt_account_free(t, bytes);
+}
+
+void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner)
+{
+	struct ftio_pt_tag *t = ftio_pt_get(tag, owner, gfp);
+	size_t bytes;
+	void *p;
+
+	if (unlikely(!t))
+		return NULL;
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	if (unlikely(READ_ONCE(t->flags)))
+		return ftio_pt_alloc(t, size, gfp, NULL, _RET_IP_);
+	bytes = kmalloc_size_roundup(size);
+	p = kmalloc(bytes, gfp);
+	if (unlikely(!p)) {
+		this_cpu_inc(t->pcpu->failures);
+		return NULL;
+	}
+	ftio_pt_add(t, bytes);
+	return p;
+}
+EXPORT_SYMBOL_GPL(__ftio_pool_alloc);
+
+void ftio_pool_free(const void *p, u32 tag)
+{
+	struct ftio_pt_tag *t;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	t = ftio_pt_find(tag);
+	if (unlikely(!t || READ_ONCE(t->flags) || atomic_long_read(&ftio_pt_nrecs))) {
+		ftio_pt_free(t, tag, p, NULL, _RET_IP_);
+		return;
+	}
+	ftio_pt_add(t, -(s64)ksize(p));
+	kfree(p);
+}
+EXPORT_SYMBOL_GPL(ftio_pool_free);
+
+struct ftio_pool_cache *__ftio_pool_cache_create(const char *name,
+						 unsigned int size,
+						 unsigned int align, u32 tag,
+						 struct module *owner)
+{
+	struct ftio_pt_tag *t = ftio_pt_get(tag, owner, GFP_KERNEL);
+	struct ftio_pool_cache *c;
+
+	if (!t || !size)
+		return NULL;
+	c = ftio_pt_self_alloc(sizeof(*c), GFP_KERNEL | __GFP_ZERO);
+	if (!c)
+		return NULL;
+	c->kc = kmem_cache_create(name, size, align, 0, NULL);
+	if (!c->kc) {
+		ftio_pt_self_free(c);
+		return NULL;
+	}
+	c->tag = t;
+	c->size = size;
+	c->align = align;
+	return c;
+}
+EXPORT_SYMBOL_GPL(__ftio_pool_cache_create);
+
+void *ftio_pool_cache_alloc(struct ftio_pool_cache *c, gfp_t gfp)
+{
+	struct ftio_pt_tag *t = c->tag;
+	void *p;
+
+	if (unlikely(READ_ONCE(t->flags)))
+		return ftio_pt_alloc(t, 0, gfp, c->kc, _RET_IP_);
+	p = kmem_cache_alloc(c->kc, gfp);
+	if (unlikely(!p)) {
+		this_cpu_inc(t->pcpu->failures);
+		return NULL;
+	}
+	ftio_pt_add(t, kmem_cache_size(c->kc));
+	return p;
+}
+EXPORT_SYMBOL_GPL(ftio_pool_cache_alloc);
+
+void ftio_pool_cache_free(struct ftio_pool_cache *c, void *p)
+{
+	struct ftio_pt_tag *t = c->tag;
+
+	if (unlikely(!p))
+		return;
+	if (unlikely(READ_ONCE(t->flags) || atomic_long_read(&ftio_pt_nrecs))) {
+		ftio_pt_free(t, t->tag, p, c->kc, _RET_IP_);
+		return;
+	}
+	kmem_cache_free(c->kc, p);
+	ftio_pt_add(t, -(s64)kmem_cache_size(c->kc));
+}
+EXPORT_SYMBOL_GPL(ftio_pool_cache_free);
+
+void ftio_pool_cache_destroy(struct ftio_pool_cache *c)
+{
+	if (!c)
+		return;
+	ftio_pt_special_flush();
+	kmem_cache_destroy(c->kc);
+	ftio_pt_self_free(c);
+}
+EXPORT_SYMBOL_GPL(ftio_pool_cache_destroy);
+
+int __ftio_pool_tag_describe(u32 tag, const char *desc, struct module *owner)
+{
+	struct ftio_pt_tag *t;
+
+	if (!ftio_pool_tag_valid(tag))
+		return -EINVAL;
+	t = ftio_pt_get(tag, owner, GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	mutex_lock(&ftio_pt_lock);
+	strscpy(t->desc, desc ? desc : "", sizeof(t->desc));
+	if (owner && t->owner != owner) {
+		t->owner = owner;
+		strscpy(t->owner_name, module_name(owner), sizeof(t->owner_name));
+	}
+	mutex_unlock(&ftio_pt_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(__ftio_pool_tag_describe);

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-allocation records (tracking mode and the special pool), the
+ * special pool itself, and leak reports.
+ *
+ * The special pool gives each object pages of its own from vmalloc,
+ * whose areas are separated by unmapped guard pages: placed against the
+ * end of its pages, an object's overrun faults on the guard page after
+ * it; placed at the start, its underrun faults on the guard page before
+ * it. The few bytes between an object and its guard page hold a pattern
+ * checked at free time. A freed object's pages are unmapped at once (TLB
+ * included), so a use after free faults too; its record stays in a
+ * quarantine so that the fault can be explained: tag, object, call sites.
+ */
+#include <linux/mm.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include <kunit/visibility.h>
+
+#include "pooltag.h"
+
+#define FTIO_PT_PATTERN		0xa5
+#define FTIO_PT_QUARANTINE	256
+
+static const struct rhashtable_params ftio_pt_rec_params = {
+	.key_len = sizeof(const void *),
+	.key_offset = offsetof(struct ftio_pt_rec, ptr),
+	.head_offset = offsetof(struct ftio_pt_rec, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable ftio_pt_recs;
+static struct kmem_cache *ftio_pt_rec_cache;
+
+static DEFINE_SPINLOCK(ftio_pt_special_lock);
+static LIST_HEAD(ftio_pt_special_live);
+static LIST_HEAD(ftio_pt_deferred);
+static LIST_HEAD(ftio_pt_quarantine);
+static unsigned int ftio_pt_nquarantine;
+static void ftio_pt_unmap_work(struct work_struct *work);
+static DECLARE_WORK(ftio_pt_unmap, ftio_pt_unmap_work);
+
+struct ftio_pt_rec *ftio_pt_rec_new(gfp_t gfp)
+{
+	struct ftio_pt_rec *rec;
+
+	rec = kmem_cache_zalloc(ftio_pt_rec_cache,
+				(gfp & GFP_KERNEL) | __GFP_NOWARN);
+	if (rec)
+		ftio_pt_self_account(sizeof(*rec));
+	return rec;
+}
+
+static void ftio_pt_rec_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(ftio_pt_rec_cache,
+			container_of(head, struct ftio_pt_rec, rcu));
+}
+
+/* Lookups run under RCU: a record goes after a grace period. */
+void ftio_pt_rec_free(struct ftio_pt_rec *rec)
+{
+	ftio_pt_self_account(-(s64)sizeof(*rec));
+	call_rcu(&rec->rcu, ftio_pt_rec_free_rcu);
+}
+
+/**
+ * ftio_pt_rec_insert() - file a record under its pointer
+ * @rec: the record
+ *
+ * A stale record for the same address (its object was freed behind
+ * ftio_pooltag's back) is dropped first.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ftio_pt_rec_insert(struct ftio_pt_rec *rec)
+{
+	struct ftio_pt_rec *old;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		rcu_read_lock();
+		old = rhashtable_lookup_get_insert_fast(&ftio_pt_recs, &rec->node,
+							ftio_pt_rec_params);
+		rcu_read_unlock();
+		if (IS_ERR(old))
+			return PTR_ERR(old);
+		if (!old) {
+			atomic_long_inc(&ftio_pt_nrecs);
+			return 0;
+		}
+		old = ftio_pt_rec_take(rec->ptr);
+		if (old) {
+			atomic64_dec(&old->tag->tracked);
+			ftio_pt_rec_free(old);
+		}
+	}
+	return -EEXIST;
+}
+
+/**
+ * ftio_pt_rec_take() - remove and return the record of a pointer
+ * @ptr: the object
+ *
+ * Return: the record, now the caller's, or NULL if there is none.
+ */
+struct ftio_pt_rec *ftio_pt_rec_take(const void *ptr)
+{
+	struct ftio_pt_rec *rec;
+
+	rcu_read_lock();
+	rec = rhashtable_lookup(&ftio_pt_recs, &ptr, ftio_pt_rec_params);
+	if (rec && rhashtable_remove_fast(&ftio_pt_recs, &rec->node,
+					  ftio_pt_rec_params))
+		rec = NULL;	/* somebody else took it first */
+	rcu_read_unlock();
+	if (rec)
+		atomic_long_dec(&ftio_pt_nrecs);
+	return rec;
+}
+
+/* Special pool ---------------------------------------------------- */
+
+/**
+ * ftio_pt_special_alloc() - an object with pages and guard pages of its own
+ * @t: its tag, in the special pool
+ * @size: bytes asked for
+ * @align: alignment wanted beyond the default, or 0
+ * @gfp: flags; must allow sleeping
+ * @caller: call site
+ *
+ * Return: the object or NULL.
+ */
+void *ftio_pt_special_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
+			    gfp_t gfp, unsigned long caller)
+{
+	size_t req = size ? size : 1;
+	size_t area = PAGE_ALIGN(req);
+	struct ftio_pt_rec *rec;
+	unsigned long flags;
+	size_t off;
+	void *base;
+
+	rec = ftio_pt_rec_new(gfp);
+	if (!rec)
+		return NULL;
+	base = __vmalloc(area, GFP_KERNEL | (gfp & __GFP_ZERO));
+	if (!base) {
+		ftio_pt_rec_free(rec);
+		return NULL;
+	}
+	if (READ_ONCE(t->special) == FTIO_SPECIAL_MODE_UNDERRUN)
+		off = 0;
+	else if (is_power_of_2(req) && req <= PAGE_SIZE)
+		off = area - req;	/* naturally aligned, as kmalloc's */
+	else
+		off = area - ALIGN(req, max_t(size_t, align, 8));
+	/* The bytes between object and guard page hold a pattern. */
+	memset(base, FTIO_PT_PATTERN, off);
+	memset(base + off + req, FTIO_PT_PATTERN, area - off - req);
+
+	rec->ptr = base + off;
+	rec->tag = t;
+	rec->size = area;
+	rec->req = req;
+	rec->caller = caller;
+	rec->time_ns = ktime_get_boottime_ns();
+	rec->base = base;
+	rec->area = area;
+	if (ftio_pt_rec_insert(rec)) {
+		vfree(base);
+		ftio_pt_rec_free(rec);
+		return NULL;
+	}
+	spin_lock_irqsave(&ftio_pt_special_lock, flags);
+	list_add(&rec->list, &ftio_pt_special_live);
+	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+	atomic64_inc(&t->special_allocs);
+	atomic64_inc(&t->tracked);
+	return base + off;
+}
+
+/* First byte around the object that lost its pattern, or -1. */
+static long ftio_pt_special_damage(const struct ftio_pt_rec *rec)
+{
+	const u8 *b = rec->base;
+	size_t off = rec->ptr - rec->base, i;
+
+	for (i = off + rec->req; i < rec->area; i++)
+		if (b[i] != FTIO_PT_PATTERN)
+			return i;
+	for (i = 0; i < off; i++)
+		if (b[i] != FTIO_PT_PATTERN)
+			return i;
+	return -1;
+}
+
+static void ftio_pt_report_corruption(const struct ftio_pt_rec *rec,
+				      const char *what, long offset)
+{
+	char name[5];
+
+	ftio_pt_tag_name(rec->tag->tag, name);
+	pr_err("ftio_pooltag: %s of special-pool object %p (%zu bytes, tag %s) at offset %ld\n",
+	       what, rec->ptr, rec->req, name, offset);
+	pr_err("ftio_pooltag:   allocated at %pS, freed at %pS\n",
+	       (void *)rec->caller, (void *)rec->free_caller);
+	ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_CORRUPTION, NULL,
+			name, "%s of %p (%zu bytes) at offset %ld, allocated at %pS",
+			what, rec->ptr, rec->req, offset, (void *)rec->caller);
+}
+
+/* Keep the newest freed records; the oldest leave. Lock held. */
+static void ftio_pt_quarantine_add(struct ftio_pt_rec *rec)
+{
+	list_add(&rec->list, &ftio_pt_quarantine);
+	if (++ftio_pt_nquarantine > FTIO_PT_QUARANTINE) {
+		struct ftio_pt_rec *old = list_last_entry(&ftio_pt_quarantine,
+							  struct ftio_pt_rec, list);
+
+		list_del(&old->list);
+		ftio_pt_nquarantine--;
+		ftio_pt_rec_free(old);
+	}
+}
+
+static void ftio_pt_unmap_work(struct work_struct *work)
+{
+	struct ftio_pt_rec *rec, *tmp;
+	unsigned long flags;
+	LIST_HEAD(todo);
+
+	spin_lock_irqsave(&ftio_pt_special_lock, flags);
+	list_splice_init(&ftio_pt_deferred, &todo);
+	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+	if (list_empty(&todo))
+		return;
+	list_for_each_entry(rec, &todo, list)
+		vfree(rec->base);
+	vm_unmap_aliases();
+	spin_lock_irqsave(&ftio_pt_special_lock, flags);
+	list_for_each_entry_safe(rec, tmp, &todo, list)
+		ftio_pt_quarantine_add(rec);
+	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+}
+
+/**
+ * ftio_pt_special_free() - check, account and unmap a special-pool object
+ * @rec: its record, already out of the table
+ * @caller: where it is freed
+ */
+void ftio_pt_special_free(struct ftio_pt_rec *rec, unsigned long caller)
+{
+	struct ftio_pt_tag *t = rec->tag;
+	unsigned long flags;
+	bool now;
+	long bad;
+
+	rec->free_caller = caller;
+	bad = ftio_pt_special_damage(rec);
+	if (bad >= 0)
+		ftio_pt_report_corruption(rec, bad < rec->ptr - rec->base ?
+					  "underrun" : "overrun",
+					  bad - (long)(rec->ptr - rec->base));
+	ftio_pt_account_free(t, rec->size);
+
+	/* Unmap now if we may sleep, so that a use after free faults. */
+	now = preemptible() && !in_interrupt();
+	spin_lock_irqsave(&ftio_pt_special_lock, flags);
+	list_del(&rec->list);
+	if (!now) {
+		list_add_tail(&rec->list, &ftio_pt_deferred);
+		spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+		schedule_work(&ftio_pt_unmap);
+		return;
+	}
+	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+	vfree(rec->base);
+	vm_unmap_aliases();
+	spin_lock_irqsave(&ftio_pt_special_lock, flags);
+	ftio_pt_quarantine_add(rec);
+	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+}
+
+/**
+ * ftio_pt_special_flush() - finish unmapping objects freed in atomic context
+ */
+void ftio_pt_special_flush(void)
+{
+	flush_work(&ftio_pt_unmap);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_special_flush);
+
+/**
+ * ftio_pt_describe() - explain a faulting address, if the special pool can
+ * @addr: the address
+ * @buf: where to write the explanation
+ * @len: its size
+ *
+ * Safe in an oops: it only tries the lock.
+ *
+ * Return: 1 if @addr belongs to a special-pool object, else 0.
+ */
+int ftio_pt_describe(unsigned long addr, char *buf, size_t len)
+{
+	const char *what = NULL;
+	struct ftio_pt_rec *rec;
+	unsigned long flags;
+	long offset = 0;
+	char name[5];
+
+	if (!spin_trylock_irqsave(&ftio_pt_special_lock, flags))
+		return 0;
+	list_for_each_entry(rec, &ftio_pt_special_live, list) {
+		unsigned long start = (unsigned long)rec->base;
+		unsigned long end = start + rec->area;
+		unsigned long obj = (unsigned long)rec->ptr;
+
+		if (addr >= end && addr < end + PAGE_SIZE)
+			what = "overrun";
+		else if (addr >= start - PAGE_SIZE && addr < obj)
+			what = "underrun";
+		if (what) {
+			offset = (long)(addr - obj);
+			break;
+		}
+	}
+	if (!what) {
+		list_for_each_entry(rec, &ftio_pt_quarantine, list) {
+			unsigned long start = (unsigned long)rec->base;
+
+			if (addr >= start && addr < start + rec->area) {
+				what = "use after free";
+				offset = (long)(addr - (unsigned long)rec->ptr);
+				break;
+			}
+		}
+	}
+	if (what) {
+		int n;
+
+		ftio_pt_tag_name(rec->tag->tag, name);
+		n = snprintf(buf, len,
+			     "ftio_pooltag: %s of special-pool object %p (%zu bytes, tag %s) at offset %ld, allocated at %pS",
+			     what, rec->ptr, rec->req, name, offset,
+			     (void *)rec->caller);
+		if (rec->free_caller && n < len)
+			snprintf(buf + n, len - n, ", freed at %pS",
+				 (void *)rec->free_caller);
+	}
+	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+	return !!what;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_describe);
+
+/* Leaks ------------------------------------------------------------ */
+
+/**
+ * ftio_pt_leak_collect() - what a tag still holds, and where from
+ * @t: the tag
+ * @leak: filled in; call sites only for allocations with a record
+ */
+void ftio_pt_leak_collect(struct ftio_pt_tag *t, struct ftio_pt_leak *leak)
+{
+	struct rhashtable_iter iter;
+	struct ftio_pt_stats st;
+	struct ftio_pt_rec *rec;
+	unsigned int i;
+
+	memset(leak, 0, sizeof(*leak));
+	ftio_pt_stats(t, &st);
+	leak->tag = t->tag;
+	leak->objects = st.live_objects;
+	leak->bytes = st.live_bytes;
+	if (!atomic64_read(&t->tracked))
+		return;
+
+	rhashtable_walk_enter(&ftio_pt_recs, &iter);
+	rhashtable_walk_start(&iter);
+	while ((rec = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(rec))
+			continue;	/* a resize: some may be seen twice */
+		if (rec->tag != t)
+			continue;
+		for (i = 0; i < leak->nsites; i++)
+			if (leak->sites[i].caller == rec->caller)
+				break;
+		if (i == leak->nsites) {
+			if (i == ARRAY_SIZE(leak->sites))
+				continue;
+			leak->sites[i].caller = rec->caller;
+			leak->nsites++;
+		}
+		leak->sites[i].objects++;
+		leak->sites[i].bytes += rec->size;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_leak_collect);
+
+/**
+ * ftio_pt_leak_check() - report the tags of a departing module that hold memory
+ * @mod: the module
+ * @out: the reports, or NULL
+ * @max: room in @out
+ *
+ * Each leaking tag gets a pool-leak event and a kernel log report; with
+ * panic_on_leak set, the machine panics after the report.
+ *
+ * Return: the number of leaking tags.
+ */
+unsigned int ftio_pt_leak_check(struct module *mod, struct ftio_pt_leak *out,
+				unsigned int max)
+{
+	struct ftio_pt_leak *leak = kmalloc(sizeof(*leak), GFP_KERNEL);
+	struct ftio_pt_tag *t;
+	unsigned int n = 0, i;
+	char name[5];
+
+	if (!leak)
+		return 0;
+	mutex_lock(&ftio_pt_lock);
+	list_for_each_entry(t, &ftio_pt_tags, node) {
+		if (t->owner != mod)
+			continue;
+		t->owner = NULL;
+		ftio_pt_leak_collect(t, leak);
+		if (!leak->objects)
+			continue;
+		ftio_pt_tag_name(t->tag, name);
+		pr_err("ftio_pooltag: leak: %s unloads with %llu objects (%llu bytes) under tag %s\n",
+		       t->owner_name, leak->objects, leak->bytes, name);
+		for (i = 0; i < leak->nsites; i++)
+			pr_err("ftio_pooltag:   %llu objects, %llu bytes allocated at %pS\n",
+			       leak->sites[i].objects, leak->sites[i].bytes,
+			       (void *)leak->sites[i].caller);
+		ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_LEAK, NULL, name,
+				"%s unloaded with %llu objects (%llu bytes) under %s",
+				t->owner_name, leak->objects, leak->bytes, name);
+		atomic64_inc(&ftio_pt_leaks);
+		if (out && n < max)
+			out[n] = *leak;
+		n++;
+	}
+	mutex_unlock(&ftio_pt_lock);
+	kfree(leak);
+	if (n && READ_ONCE(ftio_pt_panic_on_leak))
+		panic("ftio_pooltag: %s leaked memory under %u tags (panic_on_leak is set)\n",
+		      module_name(mod), n);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_leak_check);
+
+int ftio_pt_records_init(void)
+{
+	int ret;
+
+	ftio_pt_rec_cache = KMEM_CACHE(ftio_pt_rec, 0);
+	if (!ftio_pt_rec_cache)
+		return -ENOMEM;
+	ret = rhashtable_init(&ftio_pt_recs, &ftio_pt_rec_params);
+	if (ret)
+		kmem_cache_destroy(ftio_pt_rec_cache);
+	return ret;
+}
+
+static void ftio_pt_rec_destroy(void *ptr, void *arg)
+{
+	struct ftio_pt_rec *rec = ptr;
+
+	/* Our users are gone: what is left leaked; its pages go with us. */
+	if (rec->base)
+		vfree(rec->base);
+	kmem_cache_free(ftio_pt_rec_cache, rec);
+}
+
+void ftio_pt_records_exit(void)
+{
+	struct ftio_pt_rec *rec, *tmp;
+
+	flush_work(&ftio_pt_unmap);
+	rhashtable_free_and_destroy(&ftio_pt_recs, ftio_pt_rec_destroy, NULL);
+	list_for_each_entry_safe(rec, tmp, &ftio_pt_quarantine, list)
+		kmem_cache_free(ftio_pt_rec_cache, rec);
+	rcu_barrier();
+	kmem_cache_destroy(ftio_pt_rec_cache);
+}

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pool tags: creation on first use, lookup on every allocation, and the
+ * per-CPU counters summed into consistent snapshots.
+ *
+ * A tag lives as long as ftio_pooltag does, so a pointer to it stays
+ * valid without reference counting. Lookups go through a direct-mapped
+ * array (one load and one compare when it hits) in front of a hash table.
+ */
+#include <linux/hash.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "pooltag.h"
+
+#define FTIO_PT_FAST_BITS	10
+#define FTIO_PT_HASH_BITS	8
+
+/* Serialises changes of a tag's controls and the leak walk. */
+DEFINE_MUTEX(ftio_pt_lock);
+LIST_HEAD(ftio_pt_tags);
+static DEFINE_SPINLOCK(ftio_pt_hash_lock);
+static struct hlist_head ftio_pt_hash[1 << FTIO_PT_HASH_BITS];
+static struct ftio_pt_tag *ftio_pt_fast[1 << FTIO_PT_FAST_BITS];
+static unsigned int ftio_pt_count;
+
+/* ftio_pooltag's own bookkeeping is accounted under a tag of its own. */
+static struct ftio_pt_tag ftio_pt_self;
+
+bool ftio_pool_tag_valid(u32 tag)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		u8 c = tag >> (8 * i);
+
+		if (c < 0x20 || c > 0x7e)
+			return false;
+	}
+	return true;
+}
+EXPORT_SYMBOL_GPL(ftio_pool_tag_valid);
+
+/**
+ * ftio_pt_tag_name() - the printable name of a tag
+ * @tag: the tag
+ * @name: five bytes for the four characters and a NUL
+ */
+void ftio_pt_tag_name(u32 tag, char name[5])
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		u8 c = tag >> (8 * i);
+
+		name[i] = c >= 0x20 && c <= 0x7e ? c : '?';
+	}
+	name[4] = '\0';
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_tag_name);
+
+/**
+ * ftio_pt_self_account() - account bytes of ftio_pooltag's own bookkeeping
+ * @bytes: positive when taken, negative when given back
+ */
+void ftio_pt_self_account(s64 bytes)
+{
+	struct ftio_pt_pcpu __percpu *pc = ftio_pt_self.pcpu;
+
+	if (!pc)
+		return;
+	if (bytes > 0) {
+		this_cpu_inc(pc->allocs);
+		this_cpu_add(pc->bytes_alloc, bytes);
+	} else {
+		this_cpu_inc(pc->frees);
+		this_cpu_add(pc->bytes_freed, -bytes);
+	}
+	atomic64_add(bytes, &ftio_pt_self.live_bytes);
+}
+
+/**
+ * ftio_pt_self_alloc() - memory for ftio_pooltag's own use, under its tag
+ * @size: bytes
+ * @gfp: allocation flags
+ *
+ * Return: the memory or NULL.
+ */
+void *ftio_pt_self_alloc(size_t size, gfp_t gfp)
+{
+	void *p = kmalloc(kmalloc_size_roundup(size), gfp);
+
+	if (p)
+		ftio_pt_self_account(ksize(p));
+	return p;
+}
+
+void ftio_pt_self_free(const void *p)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return;
+	ftio_pt_self_account(-(s64)ksize(p));
+	kfree(p);
+}
+
+static u32 ftio_pt_hash_of(u32 tag, unsigned int bits)
+{
+	return hash_32(tag, bits);
+}
+
+/**
+ * ftio_pt_find() - look a tag up without creating it
+ * @tag: the tag
+ *
+ * Return: the tag, or NULL if it was never used.
+ */
+struct ftio_pt_tag *ftio_pt_find(u32 tag)
+{
+	struct ftio_pt_tag **slot = &ftio_pt_fast[ftio_pt_hash_of(tag, FTIO_PT_FAST_BITS)];
+	struct ftio_pt_tag *t = READ_ONCE(*slot);
+
+	if (likely(t && t->tag == tag))
+		return t;
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(t, &ftio_pt_hash[ftio_pt_hash_of(tag, FTIO_PT_HASH_BITS)],
+				 hnode) {
+		if (t->tag == tag) {
+			WRITE_ONCE(*slot, t);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return t;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_find);
+
+static void ftio_pt_tag_init(struct ftio_pt_tag *t, u32 tag,
+			     struct module *owner)
+{
+	t->tag = tag;
+	t->batch = FTIO_PT_BATCH;
+	t->owner = owner;
+	strscpy(t->owner_name, owner ? module_name(owner) : "kernel",
+		sizeof(t->owner_name));
+	INIT_LIST_HEAD(&t->node);
+}
+
+/**
+ * ftio_pt_get() - the tag, created on first use
+ * @tag: the tag
+ * @owner: module to own it if it is created now
+ * @gfp: flags for its creation
+ *
+ * Return: the tag, or NULL for a bad tag or if memory ran out.
+ */
+struct ftio_pt_tag *ftio_pt_get(u32 tag, struct module *owner, gfp_t gfp)
+{
+	struct ftio_pt_tag *t = ftio_pt_find(tag), *other;
+	unsigned long flags;
+
+	if (likely(t))
+		return t;
+	if (!ftio_pool_tag_valid(tag))
+		return NULL;
+
+	gfp = (gfp & GFP_KERNEL) | __GFP_ZERO | __GFP_NOWARN;
+	t = ftio_pt_self_alloc(sizeof(*t), gfp);
+	if (!t)
+		return NULL;
+	t->pcpu = alloc_percpu_gfp(struct ftio_pt_pcpu, gfp);
+	if (!t->pcpu) {
+		ftio_pt_self_free(t);
+		return NULL;
+	}
+	ftio_pt_self_account(sizeof(struct ftio_pt_pcpu) * num_possible_cpus());
+	ftio_pt_tag_init(t, tag, owner);
+
+	spin_lock_irqsave(&ftio_pt_hash_lock, flags);
+	hlist_for_each_entry(other, &ftio_pt_hash[ftio_pt_hash_of(tag, FTIO_PT_HASH_BITS)],
+			     hnode) {
+		if (other->tag == tag) {
+			/* Somebody else created it meanwhile. */
+			spin_unlock_irqrestore(&ftio_pt_hash_lock, flags);
+			ftio_pt_self_account(-(s64)(sizeof(struct ftio_pt_pcpu) *
+						    num_possible_cpus()));
+			free_percpu(t->pcpu);
+			ftio_pt_self_free(t);
+			return other;
+		}
+	}
+	hlist_add_head_rcu(&t->hnode, &ftio_pt_hash[ftio_pt_hash_of(tag, FTIO_PT_HASH_BITS)]);
+	list_add_tail_rcu(&t->node, &ftio_pt_tags);
+	ftio_pt_count++;
+	spin_unlock_irqrestore(&ftio_pt_hash_lock, flags);
+	return t;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_get);
+
+unsigned int ftio_pt_ntags(void)
+{
+	return READ_ONCE(ftio_pt_count);
+}
+
+static void ftio_pt_peak(struct ftio_pt_tag *t, s64 live)
+{
+	s64 peak = atomic64_read(&t->peak_bytes);
+
+	while (live > peak) {
+		if (atomic64_try_cmpxchg(&t->peak_bytes, &peak, live))
+			break;
+	}
+}
+
+/**
+ * ftio_pt_quota_check() - raise the quota events on a crossing
+ * @t: a tag with a quota
+ * @refused: an allocation was just refused
+ */
+void ftio_pt_quota_check(struct ftio_pt_tag *t, bool refused)
+{
+	u64 quota = READ_ONCE(t->quota);
+	s64 live = atomic64_read(&t->live_bytes);
+	char name[5];
+
+	if (!quota)
+		return;
+	ftio_pt_tag_name(t->tag, name);
+	if (refused) {
+		if (atomic_xchg(&t->quota_state, 2) != 2)
+			ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_QUOTA_REACHED,
+					NULL, name,
+					"tag %s refused an allocation at its quota of %llu bytes",
+					name, quota);
+		return;
+	}
+	if (live * 10 >= (s64)quota * 8) {
+		if (atomic_cmpxchg(&t->quota_state, 0, 1) == 0)
+			ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_QUOTA_WARNING,
+					NULL, name,
+					"tag %s holds %lld of its %llu bytes", name, live,
+					quota);
+	} else if (atomic_read(&t->quota_state)) {
+		atomic_set(&t->quota_state, 0);
+	}
+}
+
+/**
+ * ftio_pt_fold() - move this CPU's held-back bytes into the tag's total
+ * @t: the tag
+ */
+void ftio_pt_fold(struct ftio_pt_tag *t)
+{
+	s64 d = this_cpu_xchg(t->pcpu->delta, 0);
+	s64 live = atomic64_add_return(d, &t->live_bytes);
+
+	ftio_pt_peak(t, live);
+	if (unlikely(READ_ONCE(t->flags) & FTIO_PT_QUOTA))
+		ftio_pt_quota_check(t, false);
+}
+
+/**
+ * ftio_pt_stats() - a consistent snapshot of a tag's counters
+ * @t: the tag
+ * @st: filled in
+ *
+ * Frees are summed before allocations: an object's free is never seen
+ * without its allocation, so live counts never go negative.
+ */
+void ftio_pt_stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
+{
+	u64 frees = 0, bfreed = 0, allocs = 0, balloc = 0, fail = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ftio_pt_pcpu *pc = per_cpu_ptr(t->pcpu, cpu);
+
+		frees += READ_ONCE(pc->frees);
+		bfreed += READ_ONCE(pc->bytes_freed);
+	}
+	/* Frees before allocations; pairs with the allocator's ordering. */
+	smp_rmb();
+	for_each_possible_cpu(cpu) {
+		struct ftio_pt_pcpu *pc = per_cpu_ptr(t->pcpu, cpu);
+
+		allocs += READ_ONCE(pc->allocs);
+		balloc += READ_ONCE(pc->bytes_alloc);
+		fail += READ_ONCE(pc->failures);
+	}
+	st->allocs = allocs;
+	st->frees = min(frees, allocs);
+	st->live_objects = allocs - st->frees;
+	st->live_bytes = balloc > bfreed ? balloc - bfreed : 0;
+	st->failures = fail;
+	ftio_pt_peak(t, st->live_bytes);
+	st->peak_bytes = atomic64_read(&t->peak_bytes);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_stats);
+
+int ftio_pt_tags_init(void)
+{
+	ftio_pt_self.pcpu = alloc_percpu(struct ftio_pt_pcpu);
+	if (!ftio_pt_self.pcpu)
+		return -ENOMEM;
+	ftio_pt_tag_init(&ftio_pt_self, FTIO_PT_SELF_TAG, THIS_MODULE);
+	strscpy(ftio_pt_self.desc, "ftio_pooltag's own bookkeeping",
+		sizeof(ftio_pt_self.desc));
+	ftio_pt_self_account(sizeof(struct ftio_pt_pcpu) * num_possible_cpus());
+	hlist_add_head_rcu(&ftio_pt_self.hnode,
+			   &ftio_pt_hash[ftio_pt_hash_of(FTIO_PT_SELF_TAG, FTIO_PT_HASH_BITS)]);
+	list_add_tail_rcu(&ftio_pt_self.node, &ftio_pt_tags);
+	ftio_pt_count = 1;
+	return 0;
+}
+
+void ftio_pt_tags_exit(void)
+{
+	struct ftio_pt_tag *t, *tmp;
+
+	synchronize_rcu();
+	list_for_each_entry_safe(t, tmp, &ftio_pt_tags, node) {
+		free_percpu(t->pcpu);
+		if (t != &ftio_pt_self)
+			kfree(t);
+	}
+	INIT_LIST_HEAD(&ftio_pt_tags);
+}
