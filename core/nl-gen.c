@@ -10,11 +10,6 @@
 
 #include <uapi/linux/ftio.h>
 
-/* Integer value ranges */
-static const struct netlink_range_validation ftio_a_pool_fail_ppm_range = {
-	.max	= 1000000ULL,
-};
-
 /* FTIO_CMD_EVENT_GET - dump */
 static const struct nla_policy ftio_event_get_nl_policy[FTIO_A_EVENT_MIN_SEVERITY + 1] = {
 	[FTIO_A_EVENT_SINCE] = { .type = NLA_U64, },
@@ -39,7 +34,7 @@ static const struct nla_policy ftio_pool_set_nl_policy[FTIO_A_POOL_TRACK + 1] = 
 	[FTIO_A_POOL_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = 63, },
 	[FTIO_A_POOL_QUOTA] = { .type = NLA_U64, },
 	[FTIO_A_POOL_SPECIAL] = NLA_POLICY_MAX(NLA_U32, 2),
-	[FTIO_A_POOL_FAIL_PPM] = NLA_POLICY_FULL_RANGE(NLA_U32, &ftio_a_pool_fail_ppm_range),
+	[FTIO_A_POOL_FAIL_PPM] = { .type = NLA_U32, },
 	[FTIO_A_POOL_FAIL_INTERVAL] = { .type = NLA_U32, },
 	[FTIO_A_POOL_FAIL_TIMES] = { .type = NLA_U32, },
 	[FTIO_A_POOL_TRACK] = NLA_POLICY_MAX(NLA_U32, 1),
