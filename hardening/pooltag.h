@@ -167,6 +167,10 @@ void ftio_pt_fold(struct ftio_pt_tag *t);
 void ftio_pt_quota_check(struct ftio_pt_tag *t, bool refused);
 void *ftio_pt_self_alloc(size_t size, gfp_t gfp);
 void ftio_pt_self_account(s64 bytes);
+void ftio_pt_set_quota(struct ftio_pt_tag *t, u64 quota);
+void ftio_pt_set_special(struct ftio_pt_tag *t, u32 mode);
+void ftio_pt_set_fail(struct ftio_pt_tag *t, u32 ppm, u32 interval, u32 times);
+void ftio_pt_set_track(struct ftio_pt_tag *t, bool on);
 void ftio_pt_self_free(const void *p);
 
 /* pooltag_alloc.c */

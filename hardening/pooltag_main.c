@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <asm/special_insns.h>
+#include <kunit/visibility.h>
 
 #include "pooltag.h"
 
@@ -22,6 +23,7 @@ struct ftio_module ftio_pt_module = {
 	.nl_handlers = ftio_pt_nl_handlers,
 	.n_nl_handlers = ARRAY_SIZE(ftio_pt_nl_handlers),
 };
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_module);
 
 static int ftio_pt_module_event(struct notifier_block *nb, unsigned long state,
 				void *data)

@@ -5,7 +5,6 @@
  * attributes against the policies generated from the YNL spec and routes
  * the commands here.
  */
-#include <linux/smp.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -130,82 +129,61 @@ static int ftio_pt_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static void ftio_pt_fold_cpu(void *arg)
-{
-	ftio_pt_fold(arg);
-}
-
-/* Apply the controls in attrs; describe them in msg. Lock held. */
+/* Apply the controls in attrs; describe them in msg. */
 static int ftio_pt_apply(struct ftio_pt_tag *t, struct nlattr **attrs,
 			 char *msg, size_t len)
 {
-	u32 flags = t->flags;
 	size_t n = 0;
 
 #define SAY(...) (n += scnprintf(msg + n, len - n, __VA_ARGS__))
 	if (attrs[FTIO_A_POOL_QUOTA]) {
 		u64 q = nla_get_u64(attrs[FTIO_A_POOL_QUOTA]);
 
-		WRITE_ONCE(t->quota, q);
-		atomic_set(&t->quota_state, 0);
-		if (q) {
-			/* Quota tags keep live_bytes exact: no CPU holds back. */
-			WRITE_ONCE(t->batch, 0);
-			flags |= FTIO_PT_QUOTA;
-			WRITE_ONCE(t->flags, flags);
-			on_each_cpu(ftio_pt_fold_cpu, t, 1);
+		ftio_pt_set_quota(t, q);
+		if (q)
 			SAY(" quota %llu bytes;", q);
-		} else {
-			flags &= ~FTIO_PT_QUOTA;
-			WRITE_ONCE(t->batch, FTIO_PT_BATCH);
+		else
 			SAY(" no quota;");
-		}
 	}
 	if (attrs[FTIO_A_POOL_SPECIAL]) {
 		u32 mode = nla_get_u32(attrs[FTIO_A_POOL_SPECIAL]);
 
-		WRITE_ONCE(t->special, mode);
-		if (mode == FTIO_SPECIAL_MODE_OFF)
-			flags &= ~FTIO_PT_SPECIAL;
-		else
-			flags |= FTIO_PT_SPECIAL;
+		ftio_pt_set_special(t, mode);
 		SAY(" special pool %s;", mode == FTIO_SPECIAL_MODE_OFF ? "off" :
 		    mode == FTIO_SPECIAL_MODE_UNDERRUN ? "underrun" : "overrun");
 	}
-	if (attrs[FTIO_A_POOL_FAIL_INTERVAL])
-		WRITE_ONCE(t->fail_interval,
-			   nla_get_u32(attrs[FTIO_A_POOL_FAIL_INTERVAL]));
-	if (attrs[FTIO_A_POOL_FAIL_TIMES]) {
-		u32 times = nla_get_u32(attrs[FTIO_A_POOL_FAIL_TIMES]);
+	if (attrs[FTIO_A_POOL_FAIL_PPM] || attrs[FTIO_A_POOL_FAIL_INTERVAL] ||
+	    attrs[FTIO_A_POOL_FAIL_TIMES]) {
+		u32 ppm = attrs[FTIO_A_POOL_FAIL_PPM] ?
+			  nla_get_u32(attrs[FTIO_A_POOL_FAIL_PPM]) : t->fail_ppm;
+		u32 every = attrs[FTIO_A_POOL_FAIL_INTERVAL] ?
+			    nla_get_u32(attrs[FTIO_A_POOL_FAIL_INTERVAL]) :
+			    t->fail_interval;
+		u32 times = attrs[FTIO_A_POOL_FAIL_TIMES] ?
+			    nla_get_u32(attrs[FTIO_A_POOL_FAIL_TIMES]) :
+			    (t->fail_limited ? atomic_read(&t->fail_left) : 0);
 
-		atomic_set(&t->fail_left, times);
-		WRITE_ONCE(t->fail_limited, times != 0);
-	}
-	if (attrs[FTIO_A_POOL_FAIL_PPM]) {
-		u32 ppm = nla_get_u32(attrs[FTIO_A_POOL_FAIL_PPM]);
-
-		WRITE_ONCE(t->fail_ppm, ppm);
+		ftio_pt_set_fail(t, ppm, every, times);
 		if (ppm)
-			flags |= FTIO_PT_FAIL;
+			SAY(" failures %u ppm, interval %u, times %u;", ppm, every,
+			    times);
 		else
-			flags &= ~FTIO_PT_FAIL;
-		SAY(" failures %u ppm, every %u, %s;", ppm,
-		    max(t->fail_interval, 1U), t->fail_limited ? "limited" : "unlimited");
+			SAY(" no failures;");
 	}
 	if (attrs[FTIO_A_POOL_TRACK]) {
-		if (nla_get_u32(attrs[FTIO_A_POOL_TRACK]))
-			flags |= FTIO_PT_TRACK;
-		else
-			flags &= ~FTIO_PT_TRACK;
-		SAY(" tracking %s;", flags & FTIO_PT_TRACK ? "on" : "off");
+		bool on = nla_get_u32(attrs[FTIO_A_POOL_TRACK]);
+
+		ftio_pt_set_track(t, on);
+		SAY(" tracking %s;", on ? "on" : "off");
 	}
 	if (attrs[FTIO_A_POOL_DESCRIPTION]) {
+		mutex_lock(&ftio_pt_lock);
 		strscpy(t->desc, nla_data(attrs[FTIO_A_POOL_DESCRIPTION]),
 			sizeof(t->desc));
+		mutex_unlock(&ftio_pt_lock);
 		SAY(" description set;");
 	}
 #undef SAY
-	WRITE_ONCE(t->flags, flags);
 	if (n)
 		msg[n - 1] = '\0';	/* the last ';' */
 	return n;
@@ -246,9 +224,7 @@ int ftio_pt_set(struct ftio_pt_tag *t, struct nlattr **attrs,
 			}
 		}
 	}
-	mutex_lock(&ftio_pt_lock);
 	n = ftio_pt_apply(t, attrs, msg, sizeof(msg));
-	mutex_unlock(&ftio_pt_lock);
 	if (n) {
 		ftio_pt_tag_name(t->tag, name);
 		ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_TAG_CHANGED,

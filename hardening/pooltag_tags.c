@@ -9,6 +9,7 @@
  */
 #include <linux/hash.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
@@ -201,6 +202,7 @@ unsigned int ftio_pt_ntags(void)
 {
 	return READ_ONCE(ftio_pt_count);
 }
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_ntags);
 
 static void ftio_pt_peak(struct ftio_pt_tag *t, s64 live)
 {
@@ -325,3 +327,87 @@ void ftio_pt_tags_exit(void)
 	}
 	INIT_LIST_HEAD(&ftio_pt_tags);
 }
+
+/* Controls. Each takes ftio_pt_lock; flags change last, atomically. */
+
+static void ftio_pt_set_flag(struct ftio_pt_tag *t, u32 flag, bool on)
+{
+	u32 flags = READ_ONCE(t->flags);
+
+	WRITE_ONCE(t->flags, on ? flags | flag : flags & ~flag);
+}
+
+static void ftio_pt_fold_cpu(void *arg)
+{
+	ftio_pt_fold(arg);
+}
+
+/**
+ * ftio_pt_set_quota() - cap a tag's live bytes
+ * @t: the tag
+ * @quota: bytes, 0 for no quota
+ */
+void ftio_pt_set_quota(struct ftio_pt_tag *t, u64 quota)
+{
+	mutex_lock(&ftio_pt_lock);
+	WRITE_ONCE(t->quota, quota);
+	atomic_set(&t->quota_state, 0);
+	if (quota) {
+		/* Quota tags keep live_bytes exact: no CPU holds bytes back. */
+		WRITE_ONCE(t->batch, 0);
+		ftio_pt_set_flag(t, FTIO_PT_QUOTA, true);
+		on_each_cpu(ftio_pt_fold_cpu, t, 1);
+	} else {
+		ftio_pt_set_flag(t, FTIO_PT_QUOTA, false);
+		WRITE_ONCE(t->batch, FTIO_PT_BATCH);
+	}
+	mutex_unlock(&ftio_pt_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_set_quota);
+
+/**
+ * ftio_pt_set_special() - put a tag's new allocations in the special pool
+ * @t: the tag
+ * @mode: FTIO_SPECIAL_MODE_*
+ */
+void ftio_pt_set_special(struct ftio_pt_tag *t, u32 mode)
+{
+	mutex_lock(&ftio_pt_lock);
+	WRITE_ONCE(t->special, mode);
+	ftio_pt_set_flag(t, FTIO_PT_SPECIAL, mode != FTIO_SPECIAL_MODE_OFF);
+	mutex_unlock(&ftio_pt_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_set_special);
+
+/**
+ * ftio_pt_set_fail() - simulate low resources for a tag
+ * @t: the tag
+ * @ppm: probability in millionths, 0 to stop
+ * @interval: consider only every Nth allocation (0 or 1: all)
+ * @times: fail at most this many times, 0 without limit
+ */
+void ftio_pt_set_fail(struct ftio_pt_tag *t, u32 ppm, u32 interval, u32 times)
+{
+	mutex_lock(&ftio_pt_lock);
+	WRITE_ONCE(t->fail_interval, interval);
+	atomic_set(&t->fail_seen, 0);
+	atomic_set(&t->fail_left, times);
+	WRITE_ONCE(t->fail_limited, times != 0);
+	WRITE_ONCE(t->fail_ppm, min(ppm, 1000000U));
+	ftio_pt_set_flag(t, FTIO_PT_FAIL, ppm != 0);
+	mutex_unlock(&ftio_pt_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_set_fail);
+
+/**
+ * ftio_pt_set_track() - keep a record of each new allocation of a tag
+ * @t: the tag
+ * @on: true to start, false to stop (existing records stay until freed)
+ */
+void ftio_pt_set_track(struct ftio_pt_tag *t, bool on)
+{
+	mutex_lock(&ftio_pt_lock);
+	ftio_pt_set_flag(t, FTIO_PT_TRACK, on);
+	mutex_unlock(&ftio_pt_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_set_track);

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of ftio_pooltag: accounting (also under concurrent use on
+ * every CPU), quota and its events, failure simulation, tracking with tag
+ * mismatch and bad-free detection, the special pool's guard pages and
+ * use-after-free faults (probed with copy_from_kernel_nofault(), so that
+ * they are caught and asserted rather than oopsing), leak reports, and
+ * tagged caches.
+ *
+ * Each test uses tags of its own, so the suite can run next to real users.
+ */
+#include <kunit/test.h>
+#include <linux/cpumask.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+
+#include "pooltag.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* Tags of the suite: 'K', 'u', and two characters per test. */
+#define KTAG(a, b) FTIO_TAG('K', 'u', a, b)
+
+static struct ftio_pt_tag *ktag(struct kunit *test, u32 tag)
+{
+	struct ftio_pt_tag *t = ftio_pt_get(tag, THIS_MODULE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	return t;
+}
+
+static u64 events_of_pooltag(void)
+{
+	return atomic64_read(&ftio_pt_module.events);
+}
+
+static void stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
+{
+	ftio_pt_stats(t, st);
+}
+
+static void tag_packing_and_validity(struct kunit *test)
+{
+	char name[5];
+
+	KUNIT_EXPECT_EQ(test, FTIO_TAG('M', 'p', 'i', 'o'), 0x6f69704dU);
+	ftio_pt_tag_name(FTIO_TAG('M', 'p', 'i', 'o'), name);
+	KUNIT_EXPECT_STREQ(test, name, "Mpio");
+	KUNIT_EXPECT_TRUE(test, ftio_pool_tag_valid(FTIO_TAG('a', ' ', '~', '0')));
+	KUNIT_EXPECT_FALSE(test, ftio_pool_tag_valid(FTIO_TAG('a', 'b', 'c', 0)));
+	KUNIT_EXPECT_FALSE(test, ftio_pool_tag_valid(FTIO_TAG('a', '\n', 'c', 'd')));
+	KUNIT_EXPECT_FALSE(test, ftio_pool_tag_valid(FTIO_TAG('a', 'b', 'c', 0x7f)));
+	KUNIT_EXPECT_NULL(test, ftio_pool_alloc(16, GFP_KERNEL, FTIO_TAG('a', 0, 'c', 'd')));
+}
+
+static void counts_and_bytes(struct kunit *test)
+{
+	static const size_t sizes[] = { 1, 64, 100, 256, 4096, 10000 };
+	struct ftio_pt_tag *t = ktag(test, KTAG('c', 'b'));
+	void *p[ARRAY_SIZE(sizes)];
+	struct ftio_pt_stats before, st;
+	u64 bytes = 0;
+	unsigned int i;
+
+	stats(t, &before);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p[i] = ftio_pool_alloc(sizes[i], GFP_KERNEL, KTAG('c', 'b'));
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		bytes += kmalloc_size_roundup(sizes[i]);
+	}
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.allocs - before.allocs, (u64)ARRAY_SIZE(sizes));
+	KUNIT_EXPECT_EQ(test, st.live_objects - before.live_objects, (u64)ARRAY_SIZE(sizes));
+	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, bytes);
+	KUNIT_EXPECT_GE(test, st.peak_bytes, st.live_bytes);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		ftio_pool_free(p[i], KTAG('c', 'b'));
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.frees - before.frees, (u64)ARRAY_SIZE(sizes));
+	KUNIT_EXPECT_EQ(test, st.live_objects, before.live_objects);
+	KUNIT_EXPECT_EQ(test, st.live_bytes, before.live_bytes);
+	/* Freeing NULL and zero-size allocations is a no-op. */
+	ftio_pool_free(NULL, KTAG('c', 'b'));
+	ftio_pool_free(ftio_pool_alloc(0, GFP_KERNEL, KTAG('c', 'b')), KTAG('c', 'b'));
+	stats(t, &before);
+	KUNIT_EXPECT_EQ(test, before.live_objects, st.live_objects);
+}
+
+static void zalloc_zeroes(struct kunit *test)
+{
+	u8 *p = ftio_pool_zalloc(300, GFP_KERNEL, KTAG('z', 'a'));
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < 300; i++)
+		KUNIT_ASSERT_EQ(test, p[i], 0);
+	ftio_pool_free(p, KTAG('z', 'a'));
+}
+
+#define CONC_ROUNDS 3000
+
+struct conc_work {
+	struct work_struct work;
+	u32 tag;
+};
+
+static void conc_alloc_free(struct work_struct *work)
+{
+	struct conc_work *w = container_of(work, struct conc_work, work);
+	void *keep[8];
+	int i, j;
+
+	for (i = 0; i < CONC_ROUNDS; i += 8) {
+		for (j = 0; j < 8; j++)
+			keep[j] = ftio_pool_alloc(32 + 16 * j, GFP_KERNEL, w->tag);
+		for (j = 0; j < 8; j++)
+			ftio_pool_free(keep[j], w->tag);
+	}
+}
+
+static void counters_concurrent_on_all_cpus(struct kunit *test)
+{
+	u32 tag = KTAG('c', 'c');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	struct conc_work *w = kunit_kcalloc(test, nr_cpu_ids, sizeof(*w), GFP_KERNEL);
+	struct ftio_pt_stats before, st;
+	unsigned int cpu, ncpu = num_online_cpus(), samples = 0, negative = 0;
+	bool busy = true;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	stats(t, &before);
+	for_each_online_cpu(cpu) {
+		w[cpu].tag = tag;
+		INIT_WORK(&w[cpu].work, conc_alloc_free);
+		queue_work_on(cpu, system_highpri_wq, &w[cpu].work);
+	}
+	/* While they run, snapshots never count a free without its alloc. */
+	while (busy) {
+		busy = false;
+		stats(t, &st);
+		negative += st.allocs < st.frees;
+		samples++;
+		for_each_online_cpu(cpu)
+			busy |= work_pending(&w[cpu].work) || work_busy(&w[cpu].work);
+		cond_resched();
+	}
+	for_each_online_cpu(cpu)
+		flush_work(&w[cpu].work);
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.allocs - before.allocs, (u64)ncpu * CONC_ROUNDS);
+	KUNIT_EXPECT_EQ(test, st.frees - before.frees, (u64)ncpu * CONC_ROUNDS);
+	KUNIT_EXPECT_EQ(test, st.live_objects, before.live_objects);
+	KUNIT_EXPECT_EQ(test, st.live_bytes, before.live_bytes);
+	KUNIT_EXPECT_GT(test, samples, 0U);
+	KUNIT_EXPECT_EQ(test, negative, 0U);
+}
+
+static void quota_limits_and_raises_events(struct kunit *test)
+{
+	u32 tag = KTAG('q', 'u');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	u64 ev0 = events_of_pooltag();
+	void *a, *b, *c;
+
+	ftio_pt_set_quota(t, 8192);
+	a = ftio_pool_alloc(4096, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0);	/* 50 %: quiet */
+	b = ftio_pool_alloc(3000, GFP_KERNEL, tag);		/* 4096 more: 100 % */
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 1);	/* the 80 % warning */
+	c = ftio_pool_alloc(8, GFP_KERNEL, tag);
+	KUNIT_EXPECT_NULL(test, c);				/* over the quota */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->quota_hits), 1LL);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 2);	/* quota reached */
+	KUNIT_EXPECT_NULL(test, ftio_pool_alloc(8, GFP_KERNEL, tag));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->quota_hits), 2LL);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 2);	/* once only */
+	ftio_pool_free(b, tag);
+	ftio_pool_free(a, tag);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->live_bytes), 0LL);
+	/* Back under 80 %, the warning is armed again. */
+	a = ftio_pool_alloc(8000, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 3);
+	ftio_pool_free(a, tag);
+	ftio_pt_set_quota(t, 0);
+	a = ftio_pool_alloc(65536, GFP_KERNEL, tag);
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	ftio_pool_free(a, tag);
+}
+
+static void fail_simulation(struct kunit *test)
+{
+	u32 tag = KTAG('f', 's');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	struct ftio_pt_stats before, st;
+	int i, failed = 0;
+
+	stats(t, &before);
+	/* Always, three times. */
+	ftio_pt_set_fail(t, 1000000, 0, 3);
+	for (i = 0; i < 5; i++) {
+		void *p = ftio_pool_alloc(64, GFP_KERNEL, tag);
+
+		failed += !p;
+		ftio_pool_free(p, tag);
+	}
+	KUNIT_EXPECT_EQ(test, failed, 3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->injected), 3LL);
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.failures - before.failures, 3ULL);
+
+	/* Every third, without limit. */
+	ftio_pt_set_fail(t, 1000000, 3, 0);
+	for (i = 1, failed = 0; i <= 9; i++) {
+		void *p = ftio_pool_alloc(64, GFP_KERNEL, tag);
+
+		KUNIT_EXPECT_EQ_MSG(test, !p, i % 3 == 0, "allocation %d", i);
+		failed += !p;
+		ftio_pool_free(p, tag);
+	}
+	KUNIT_EXPECT_EQ(test, failed, 3);
+
+	/* Off. */
+	ftio_pt_set_fail(t, 0, 0, 0);
+	for (i = 0; i < 20; i++) {
+		void *p = ftio_pool_alloc(64, GFP_KERNEL, tag);
+
+		KUNIT_EXPECT_NOT_NULL(test, p);
+		ftio_pool_free(p, tag);
+	}
+}
+
+static void tracking_detects_tag_mismatch(struct kunit *test)
+{
+	u32 ta = KTAG('m', 'a'), tb = KTAG('m', 'b');
+	struct ftio_pt_tag *a = ktag(test, ta), *b = ktag(test, tb);
+	struct ftio_pt_stats sa0, sa;
+	u64 ev0 = events_of_pooltag();
+	void *p;
+
+	ftio_pt_set_track(a, true);
+	stats(a, &sa0);
+	p = ftio_pool_alloc(128, GFP_KERNEL, ta);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&a->tracked), 1LL);
+	/* The runner tolerates the WARN between these marks. */
+	pr_info("ftio-expect: begin pooltag mismatch\n");
+	ftio_pool_free(p, tb);
+	pr_info("ftio-expect: end\n");
+	KUNIT_EXPECT_EQ(test, atomic64_read(&a->mismatches), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&b->mismatches), 1LL);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 1);
+	/* The bytes went back to the allocating tag. */
+	stats(a, &sa);
+	KUNIT_EXPECT_EQ(test, sa.live_objects, sa0.live_objects);
+	KUNIT_EXPECT_EQ(test, sa.live_bytes, sa0.live_bytes);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&a->tracked), 0LL);
+	ftio_pt_set_track(a, false);
+}
+
+static void tracking_detects_bad_free(struct kunit *test)
+{
+	u32 tag = KTAG('b', 'f');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	u64 ev0 = events_of_pooltag();
+	void *mine, *foreign = kmalloc(64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, foreign);
+	ftio_pt_set_track(t, true);
+	mine = ftio_pool_alloc(64, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, mine);
+	ftio_pool_free(foreign, tag);	/* never handed out: refused */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->bad_frees), 1LL);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 1);
+	ftio_pool_free(mine, tag);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->bad_frees), 1LL);
+	ftio_pt_set_track(t, false);
+	kfree(foreign);			/* still ours to free */
+}
+
+static void no_bad_free_while_untracked_objects_live(struct kunit *test)
+{
+	u32 tag = KTAG('u', 't');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	void *old = ftio_pool_alloc(64, GFP_KERNEL, tag);
+
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	ftio_pt_set_track(t, true);	/* 'old' has no record */
+	ftio_pool_free(old, tag);	/* must be freed, not called bad */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->bad_frees), 0LL);
+	ftio_pt_set_track(t, false);
+}
+
+static void special_overrun_hits_guard_page(struct kunit *test)
+{
+	u32 tag = KTAG('s', 'o');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	char byte, buf[256];
+	u8 *p;
+
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OVERRUN);
+	p = ftio_pool_alloc(256, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->special_allocs), 1LL);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_EQ(test, offset_in_page(p + 256), 0UL);	/* against the guard */
+	p[0] = 1;
+	p[255] = 2;
+	KUNIT_EXPECT_EQ(test, copy_from_kernel_nofault(&byte, p + 255, 1), 0);
+	KUNIT_EXPECT_EQ(test, byte, 2);
+	/* One byte further is the guard page: an overrun faults. */
+	KUNIT_EXPECT_EQ(test, copy_from_kernel_nofault(&byte, p + 256, 1), -EFAULT);
+	/* An oops there would be explained: tag, object, call site. */
+	KUNIT_EXPECT_EQ(test, ftio_pt_describe((unsigned long)p + 256, buf, sizeof(buf)), 1);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "overrun"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "tag Kuso"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "special_overrun_hits_guard_page"));
+	ftio_pool_free(p, tag);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+}
+
+static void special_underrun_hits_guard_page(struct kunit *test)
+{
+	u32 tag = KTAG('s', 'u');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	char byte, buf[256];
+	u8 *p;
+
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_UNDERRUN);
+	p = ftio_pool_alloc(100, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, offset_in_page(p), 0UL);
+	p[0] = 1;
+	KUNIT_EXPECT_EQ(test, copy_from_kernel_nofault(&byte, p, 1), 0);
+	/* The byte before is the previous area's guard page. */
+	KUNIT_EXPECT_EQ(test, copy_from_kernel_nofault(&byte, p - 1, 1), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ftio_pt_describe((unsigned long)p - 8, buf, sizeof(buf)), 1);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "underrun"));
+	ftio_pool_free(p, tag);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+}
+
+static void special_use_after_free_faults(struct kunit *test)
+{
+	u32 tag = KTAG('s', 'f');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	char byte, buf[256];
+	u8 *p;
+
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OVERRUN);
+	p = ftio_pool_alloc(64, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[0] = 42;
+	ftio_pool_free(p, tag);
+	ftio_pt_special_flush();
+	KUNIT_EXPECT_EQ(test, copy_from_kernel_nofault(&byte, p, 1), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ftio_pt_describe((unsigned long)p, buf, sizeof(buf)), 1);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "use after free"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "freed at"));
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+}
+
+static void special_slack_overrun_reported_at_free(struct kunit *test)
+{
+	u32 tag = KTAG('s', 's');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	u64 ev0 = events_of_pooltag();
+	u8 *p;
+
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OVERRUN);
+	p = ftio_pool_alloc(100, GFP_KERNEL, tag);	/* 4 bytes of slack */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[101] = 'x';	/* an overrun too small to reach the guard page */
+	ftio_pool_free(p, tag);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 1);	/* pool-corruption */
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+}
+
+static void special_accounting_and_cache(struct kunit *test)
+{
+	u32 tag = KTAG('s', 'c');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	struct ftio_pool_cache *c;
+	struct ftio_pt_stats before, st;
+	void *a, *b;
+
+	c = ftio_pool_cache_create("ftio_kunit_sc", 192, 0, tag);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	stats(t, &before);
+	a = ftio_pool_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OVERRUN);
+	b = ftio_pool_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(b));
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_objects - before.live_objects, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, 192ULL + PAGE_SIZE);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+	ftio_pool_cache_free(c, b);	/* the record knows it is special */
+	ftio_pool_cache_free(c, a);
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_objects, before.live_objects);
+	KUNIT_EXPECT_EQ(test, st.live_bytes, before.live_bytes);
+	ftio_pool_cache_destroy(c);
+}
+
+/* A module that never was, to own tags and leave. */
+static struct module fake_module = { .name = "ftio_kunit_fake" };
+
+static void leak_report_names_call_sites(struct kunit *test)
+{
+	u32 tag = KTAG('l', 'k');
+	struct ftio_pt_tag *t = ftio_pt_get(tag, &fake_module, GFP_KERNEL);
+	struct ftio_pt_leak *leak = kunit_kzalloc(test, sizeof(*leak), GFP_KERNEL);
+	u64 ev0 = events_of_pooltag();
+	void *p[3];
+	char sym[128];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, leak);
+	ftio_pt_set_track(t, true);
+	for (i = 0; i < 3; i++) {
+		p[i] = __ftio_pool_alloc(64, GFP_KERNEL, tag, &fake_module);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_ASSERT_EQ(test, ftio_pt_leak_check(&fake_module, leak, 1), 1U);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 1);
+	KUNIT_EXPECT_EQ(test, leak->tag, tag);
+	KUNIT_EXPECT_EQ(test, leak->objects, 3ULL);
+	KUNIT_EXPECT_EQ(test, leak->bytes, 3ULL * 64);
+	KUNIT_ASSERT_EQ(test, leak->nsites, 1U);
+	KUNIT_EXPECT_EQ(test, leak->sites[0].objects, 3ULL);
+	snprintf(sym, sizeof(sym), "%ps", (void *)leak->sites[0].caller);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(sym, "leak_report_names_call_sites"),
+				  "site %s", sym);
+	/* The tag has no owner any more; a second check finds nothing. */
+	KUNIT_EXPECT_NULL(test, t->owner);
+	KUNIT_EXPECT_EQ(test, ftio_pt_leak_check(&fake_module, NULL, 0), 0U);
+	for (i = 0; i < 3; i++)
+		ftio_pool_free(p[i], tag);
+	ftio_pt_set_track(t, false);
+}
+
+static void owner_and_description(struct kunit *test)
+{
+	u32 tag = KTAG('o', 'd');
+	struct ftio_pt_tag *t;
+
+	KUNIT_ASSERT_EQ(test, ftio_pool_tag_describe(tag, "kunit buffers"), 0);
+	t = ftio_pt_find(tag);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_STREQ(test, t->desc, "kunit buffers");
+	KUNIT_EXPECT_PTR_EQ(test, t->owner, THIS_MODULE);
+	KUNIT_EXPECT_STREQ(test, t->owner_name, "ftio_pooltag_kunit");
+	KUNIT_EXPECT_EQ(test, ftio_pool_tag_describe(FTIO_TAG(1, 2, 3, 4), "x"), -EINVAL);
+}
+
+static void self_tag_accounts_bookkeeping(struct kunit *test)
+{
+	struct ftio_pt_tag *self = ftio_pt_find(FTIO_PT_SELF_TAG);
+	struct ftio_pt_stats before, st;
+	unsigned int n = ftio_pt_ntags();
+
+	KUNIT_ASSERT_NOT_NULL(test, self);
+	stats(self, &before);
+	KUNIT_EXPECT_GT(test, before.live_bytes, 0ULL);
+	KUNIT_ASSERT_NOT_NULL(test, ftio_pt_get(KTAG('s', 't'), THIS_MODULE, GFP_KERNEL));
+	stats(self, &st);
+	if (ftio_pt_ntags() > n)	/* the tag was new: its bookkeeping shows */
+		KUNIT_EXPECT_GT(test, st.live_bytes, before.live_bytes);
+}
+
+static void many_tags(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < 400; i++) {
+		u32 tag = FTIO_TAG('K', 'v', 'a' + i % 26, 'a' + i / 26);
+		struct ftio_pt_tag *t = ftio_pt_get(tag, THIS_MODULE, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		KUNIT_ASSERT_EQ(test, t->tag, tag);
+	}
+	for (i = 0; i < 400; i++) {
+		u32 tag = FTIO_TAG('K', 'v', 'a' + i % 26, 'a' + i / 26);
+		struct ftio_pt_tag *t = ftio_pt_find(tag);
+
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		KUNIT_EXPECT_EQ(test, t->tag, tag);
+	}
+	KUNIT_EXPECT_NULL(test, ftio_pt_find(FTIO_TAG('K', 'w', 'z', 'z')));
+}
+
+static struct kunit_case ftio_pooltag_cases[] = {
+	KUNIT_CASE(tag_packing_and_validity),
+	KUNIT_CASE(counts_and_bytes),
+	KUNIT_CASE(zalloc_zeroes),
+	KUNIT_CASE(counters_concurrent_on_all_cpus),
+	KUNIT_CASE(quota_limits_and_raises_events),
+	KUNIT_CASE(fail_simulation),
+	KUNIT_CASE(tracking_detects_tag_mismatch),
+	KUNIT_CASE(tracking_detects_bad_free),
+	KUNIT_CASE(no_bad_free_while_untracked_objects_live),
+	KUNIT_CASE(special_overrun_hits_guard_page),
+	KUNIT_CASE(special_underrun_hits_guard_page),
+	KUNIT_CASE(special_use_after_free_faults),
+	KUNIT_CASE(special_slack_overrun_reported_at_free),
+	KUNIT_CASE(special_accounting_and_cache),
+	KUNIT_CASE(leak_report_names_call_sites),
+	KUNIT_CASE(owner_and_description),
+	KUNIT_CASE(self_tag_accounts_bookkeeping),
+	KUNIT_CASE(many_tags),
+	{}
+};
+
+static struct kunit_suite ftio_pooltag_suite = {
+	.name = "ftio_pooltag",
+	.test_cases = ftio_pooltag_cases,
+};
+
+kunit_test_suite(ftio_pooltag_suite);
+
+MODULE_DESCRIPTION("KUnit tests of ftio_pooltag");
+MODULE_LICENSE("GPL");
