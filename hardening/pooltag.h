@@ -114,6 +114,7 @@ struct ftio_pt_stats {
  * @req: bytes asked for
  * @caller: where it was allocated
  * @time_ns: when (CLOCK_BOOTTIME)
+ * @kc: the kmem_cache it came from, NULL for kmalloc
  * @base: special pool: start of its pages, else NULL
  * @area: special pool: bytes of its pages
  * @free_caller: special pool: where it was freed (in quarantine)
@@ -128,6 +129,7 @@ struct ftio_pt_rec {
 	size_t req;
 	unsigned long caller;
 	u64 time_ns;
+	struct kmem_cache *kc;
 	void *base;
 	size_t area;
 	unsigned long free_caller;

@@ -128,7 +128,8 @@ static void ftio_pt_raw_free(struct kmem_cache *kc, const void *p)
 
 /* Keep a record of an allocation; an allocation without one is fine. */
 static void ftio_pt_track(struct ftio_pt_tag *t, const void *p, size_t size,
-			  size_t req, gfp_t gfp, unsigned long caller)
+			  size_t req, struct kmem_cache *kc, gfp_t gfp,
+			  unsigned long caller)
 {
 	struct ftio_pt_rec *rec = ftio_pt_rec_new(gfp);
 
@@ -139,6 +140,7 @@ static void ftio_pt_track(struct ftio_pt_tag *t, const void *p, size_t size,
 	rec->size = size;
 	rec->req = req;
 	rec->caller = caller;
+	rec->kc = kc;
 	rec->time_ns = ktime_get_boottime_ns();
 	if (ftio_pt_rec_insert(rec))
 		ftio_pt_rec_free(rec);
@@ -192,7 +194,7 @@ void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, gfp_t gfp,
 			goto fail;
 		}
 		if (flags & FTIO_PT_TRACK)
-			ftio_pt_track(t, p, bytes, req, gfp, caller);
+			ftio_pt_track(t, p, bytes, req, kc, gfp, caller);
 	}
 
 	if (quota) {

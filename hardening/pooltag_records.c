@@ -472,9 +472,15 @@ static void ftio_pt_rec_destroy(void *ptr, void *arg)
 {
 	struct ftio_pt_rec *rec = ptr;
 
-	/* Our users are gone: what is left leaked; its pages go with us. */
+	/*
+	 * Every module that allocated through us is gone: what is still
+	 * recorded was leaked (and reported). Give it back, but for objects
+	 * of caches that their owners destroyed with them.
+	 */
 	if (rec->base)
 		vfree(rec->base);
+	else if (!rec->kc)
+		kfree(rec->ptr);
 	kmem_cache_free(ftio_pt_rec_cache, rec);
 }
 

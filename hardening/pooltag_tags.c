@@ -142,7 +142,7 @@ static void ftio_pt_tag_init(struct ftio_pt_tag *t, u32 tag,
 	t->tag = tag;
 	t->batch = FTIO_PT_BATCH;
 	t->owner = owner;
-	strscpy(t->owner_name, owner ? module_name(owner) : "kernel",
+	strscpy(t->owner_name, owner ? module_name(owner) : "-",
 		sizeof(t->owner_name));
 	INIT_LIST_HEAD(&t->node);
 }
@@ -155,13 +155,28 @@ static void ftio_pt_tag_init(struct ftio_pt_tag *t, u32 tag,
  *
  * Return: the tag, or NULL for a bad tag or if memory ran out.
  */
+/* A tag without owner (made by pool-set, or its owner left) gets one. */
+static noinline void ftio_pt_adopt(struct ftio_pt_tag *t, struct module *owner)
+{
+	mutex_lock(&ftio_pt_lock);
+	if (!t->owner) {
+		t->owner = owner;
+		strscpy(t->owner_name, module_name(owner), sizeof(t->owner_name));
+	}
+	mutex_unlock(&ftio_pt_lock);
+}
+
 struct ftio_pt_tag *ftio_pt_get(u32 tag, struct module *owner, gfp_t gfp)
 {
 	struct ftio_pt_tag *t = ftio_pt_find(tag), *other;
 	unsigned long flags;
 
-	if (likely(t))
+	if (likely(t)) {
+		if (unlikely(!READ_ONCE(t->owner) && owner) &&
+		    gfpflags_allow_blocking(gfp))
+			ftio_pt_adopt(t, owner);
 		return t;
+	}
 	if (!ftio_pool_tag_valid(tag))
 		return NULL;
 

@@ -41,6 +41,7 @@ GUEST_SUITES = [
     ("smoke/load_unload", ["distro-6.1", "distro", "debug"],
      "selftests/smoke/load_unload.sh", "tap", 300),
     ("runner/qmp", ["distro", "debug"], "selftests/runner/qmp.sh", "tap", 300),
+    ("pool/pool", ["distro", "debug"], "selftests/pool/pool.sh", "tap", 600),
 ]
 # Suites that run on the host: name and command.
 HOST_SUITES = [

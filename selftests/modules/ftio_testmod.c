@@ -9,13 +9,42 @@
  *            "testmod0"); with the device, so each raises a uevent
  *   burst    write N to emit N operator-note events as fast as possible
  *   warn     write 1 to provoke a kernel WARN (tests the runner's detector)
+ *   alloc    write "TAG SIZE COUNT": allocate COUNT objects under TAG
+ *            through ftio_pooltag and hold them
+ *   free     write "TAG": free the objects held under TAG
+ *   mismatch write "TAG OTHER": allocate under TAG, free under OTHER
+ *   badfree  write "TAG": free under TAG memory it never handed out
+ *
+ * Objects still held at unload are freed, unless the module parameter
+ * leak_on_unload is set: then they are left for ftio_pooltag's leak
+ * report.
  */
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/uaccess.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
 #include <ftio/core.h>
+#include <ftio/pooltag.h>
+
+#define TM_NODE_TAG FTIO_TAG('T', 'n', 'o', 'd')
+
+static bool leak_on_unload;
+module_param(leak_on_unload, bool, 0644);
+MODULE_PARM_DESC(leak_on_unload, "Leave held objects behind at unload");
+
+/* An object held on behalf of a test. */
+struct tm_obj {
+	struct list_head node;
+	u32 tag;
+	void *mem;
+};
+
+static LIST_HEAD(tm_objs);
+static DEFINE_MUTEX(tm_lock);
 
 static struct platform_device *tm_pdev;
 static struct dentry *tm_dir;
@@ -80,6 +109,139 @@ static ssize_t warn_write(struct file *f, const char __user *ubuf, size_t len,
 	return len;
 }
 
+/* Parse "TAG [N [M]]"; the tag is four characters. */
+static int tm_parse_tag(const char __user *ubuf, size_t len, u32 *tag,
+			char *rest, size_t restlen)
+{
+	char buf[64];
+
+	if (len >= sizeof(buf) || len < 4)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	*tag = FTIO_TAG(buf[0], buf[1], buf[2], buf[3]);
+	if (!ftio_pool_tag_valid(*tag))
+		return -EINVAL;
+	strscpy(rest, buf + 4, restlen);
+	return 0;
+}
+
+static ssize_t alloc_write(struct file *f, const char __user *ubuf, size_t len,
+			   loff_t *ppos)
+{
+	u32 tag, size, count, i;
+	char rest[60];
+	int ret = tm_parse_tag(ubuf, len, &tag, rest, sizeof(rest));
+
+	if (ret)
+		return ret;
+	if (sscanf(rest, "%u %u", &size, &count) != 2 || count > 100000)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		struct tm_obj *o = ftio_pool_alloc(sizeof(*o), GFP_KERNEL, TM_NODE_TAG);
+
+		if (!o)
+			return -ENOMEM;
+		o->tag = tag;
+		o->mem = ftio_pool_alloc(size, GFP_KERNEL, tag);
+		if (!o->mem) {
+			ftio_pool_free(o, TM_NODE_TAG);
+			return -ENOMEM;
+		}
+		mutex_lock(&tm_lock);
+		list_add_tail(&o->node, &tm_objs);
+		mutex_unlock(&tm_lock);
+	}
+	return len;
+}
+
+static void tm_free_held(u32 tag, bool all)
+{
+	struct tm_obj *o, *tmp;
+
+	mutex_lock(&tm_lock);
+	list_for_each_entry_safe(o, tmp, &tm_objs, node) {
+		if (!all && o->tag != tag)
+			continue;
+		list_del(&o->node);
+		ftio_pool_free(o->mem, o->tag);
+		ftio_pool_free(o, TM_NODE_TAG);
+	}
+	mutex_unlock(&tm_lock);
+}
+
+static ssize_t free_write(struct file *f, const char __user *ubuf, size_t len,
+			  loff_t *ppos)
+{
+	char rest[60];
+	u32 tag;
+	int ret = tm_parse_tag(ubuf, len, &tag, rest, sizeof(rest));
+
+	if (ret)
+		return ret;
+	tm_free_held(tag, false);
+	return len;
+}
+
+static ssize_t mismatch_write(struct file *f, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	char rest[60];
+	u32 tag, other;
+	void *p;
+	int ret = tm_parse_tag(ubuf, len, &tag, rest, sizeof(rest));
+
+	if (ret)
+		return ret;
+	if (strlen(rest) < 5)
+		return -EINVAL;
+	other = FTIO_TAG(rest[1], rest[2], rest[3], rest[4]);
+	p = ftio_pool_alloc(64, GFP_KERNEL, tag);
+	if (!p)
+		return -ENOMEM;
+	ftio_pool_free(p, other);
+	return len;
+}
+
+static ssize_t badfree_write(struct file *f, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	char rest[60];
+	void *foreign;
+	u32 tag;
+	int ret = tm_parse_tag(ubuf, len, &tag, rest, sizeof(rest));
+
+	if (ret)
+		return ret;
+	foreign = kmalloc(64, GFP_KERNEL);
+	if (!foreign)
+		return -ENOMEM;
+	ftio_pool_free(foreign, tag);	/* refused when tracking is on */
+	kfree(foreign);
+	return len;
+}
+
+static const struct file_operations alloc_fops = {
+	.owner = THIS_MODULE,
+	.write = alloc_write,
+};
+
+static const struct file_operations free_fops = {
+	.owner = THIS_MODULE,
+	.write = free_write,
+};
+
+static const struct file_operations mismatch_fops = {
+	.owner = THIS_MODULE,
+	.write = mismatch_write,
+};
+
+static const struct file_operations badfree_fops = {
+	.owner = THIS_MODULE,
+	.write = badfree_write,
+};
+
 static const struct file_operations emit_fops = {
 	.owner = THIS_MODULE,
 	.write = emit_write,
@@ -111,12 +273,19 @@ static int __init tm_init(void)
 	debugfs_create_file("emit", 0200, tm_dir, NULL, &emit_fops);
 	debugfs_create_file("burst", 0200, tm_dir, NULL, &burst_fops);
 	debugfs_create_file("warn", 0200, tm_dir, NULL, &warn_fops);
+	debugfs_create_file("alloc", 0200, tm_dir, NULL, &alloc_fops);
+	debugfs_create_file("free", 0200, tm_dir, NULL, &free_fops);
+	debugfs_create_file("mismatch", 0200, tm_dir, NULL, &mismatch_fops);
+	debugfs_create_file("badfree", 0200, tm_dir, NULL, &badfree_fops);
+	ftio_pool_tag_describe(TM_NODE_TAG, "ftio_testmod bookkeeping");
 	return 0;
 }
 
 static void __exit tm_exit(void)
 {
 	debugfs_remove_recursive(tm_dir);
+	if (!leak_on_unload)
+		tm_free_held(0, true);
 	ftio_unregister_module(&tm_module);
 	platform_device_unregister(tm_pdev);
 }

@@ -38,6 +38,10 @@ static const struct {
 	  "[show] [--since SEQ] [--follow] [--min-severity SEV]\n"
 	  "           | post [--severity SEV] [--object NAME] MESSAGE | codes" },
 	{ "monitor", cmd_monitor, "print events as they happen" },
+	{ "pool", cmd_pool,
+	  "show [--sort bytes|allocs|diff|name] [TAG] | top [--interval S]\n"
+	  "           | set TAG quota SIZE|off | special on|off|underrun | fail PCT|off\n"
+	  "             [interval N] [times N] | track on|off | desc TEXT" },
 };
 
 static void print_help(FILE *f)

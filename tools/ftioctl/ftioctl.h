@@ -73,5 +73,6 @@ void format_time(uint64_t ns, char *buf, size_t len);
 int cmd_version(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
+int cmd_pool(int argc, char **argv);
 
 #endif

@@ -160,7 +160,10 @@ int ftio_nl_fail(struct ftio_nl *nl, const char *what, int err)
 		warnx_("%s: %s (needs CAP_SYS_ADMIN)", what, strerror(-err));
 	else
 		warnx_("%s: %s", what, strerror(-err));
-	return err == -EINVAL || err == -ERANGE ? EXIT_USAGE : EXIT_FAIL;
+	/* Bad input, or a module that is not there: as for usage errors. */
+	if (err == -EINVAL || err == -ERANGE || err == -EOPNOTSUPP)
+		return EXIT_USAGE;
+	return EXIT_FAIL;
 }
 
 struct nl_sock *ftio_nl_events_socket(int (*cb)(struct nl_msg *, void *),
