@@ -147,14 +147,6 @@ static void ftio_pt_tag_init(struct ftio_pt_tag *t, u32 tag,
 	INIT_LIST_HEAD(&t->node);
 }
 
-/**
- * ftio_pt_get() - the tag, created on first use
- * @tag: the tag
- * @owner: module to own it if it is created now
- * @gfp: flags for its creation
- *
- * Return: the tag, or NULL for a bad tag or if memory ran out.
- */
 /* A tag without owner (made by pool-set, or its owner left) gets one. */
 static noinline void ftio_pt_adopt(struct ftio_pt_tag *t, struct module *owner)
 {
@@ -166,6 +158,14 @@ static noinline void ftio_pt_adopt(struct ftio_pt_tag *t, struct module *owner)
 	mutex_unlock(&ftio_pt_lock);
 }
 
+/**
+ * ftio_pt_get() - the tag, created on first use
+ * @tag: the tag
+ * @owner: module to own it if it is created now
+ * @gfp: flags for its creation
+ *
+ * Return: the tag, or NULL for a bad tag or if memory ran out.
+ */
 struct ftio_pt_tag *ftio_pt_get(u32 tag, struct module *owner, gfp_t gfp)
 {
 	struct ftio_pt_tag *t = ftio_pt_find(tag), *other;

@@ -1,30 +1,80 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The guest's side of make bench: runs each benchmark for several
-# interleaved rounds and prints one table of medians.
+# The guest's side of make bench: each benchmark runs for several
+# interleaved rounds (the module measures the reference before and after
+# ftio's variant in each round); the table gives the medians of the
+# per-round ratios.
 set -eu
-rounds=${FTIO_BENCH_ROUNDS:-7}
 modprobe ftio_bench
-results=$(mktemp)
-for r in $(seq "$rounds"); do
-	echo "events 200000" >/sys/kernel/debug/ftio_bench/run
-	cat /sys/kernel/debug/ftio_bench/run >>"$results"
-done
-rmmod ftio_bench ftio_core
-python3 - "$results" "$rounds" <<'PY'
-import statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    name, ftio, ref = line.split()
-    rows.setdefault(name, []).append((int(ftio), int(ref)))
-what = {
-    "events": ("ftio_event_emit()", "spinlocked copy into a ring"),
-}
-print(f"\nmedians of {sys.argv[2]} rounds (ns per operation; ratio = ftio / reference)\n")
-print(f"{'benchmark':10} {'ftio':>8} {'reference':>10} {'ratio':>7}  reference is")
-for name, vals in rows.items():
-    f = statistics.median(v[0] for v in vals)
-    r = statistics.median(v[1] for v in vals)
-    ratio = statistics.median(v[0] / v[1] for v in vals if v[1])
-    print(f"{name:10} {f:8.0f} {r:10.0f} {ratio:7.2f}  {what[name][1]}")
+ftioctl pool set Bspc special on >/dev/null
+ftioctl pool set Btrk track on >/dev/null
+exec python3 - "${FTIO_BENCH_ROUNDS:-7}" <<'PY'
+import os, statistics, sys
+
+rounds = int(sys.argv[1])
+run = "/sys/kernel/debug/ftio_bench/run"
+ncpu = os.cpu_count()
+debug = os.path.exists("/proc/sys/vm/mem_profiling")
+
+
+def measure(cmd):
+    with open(run, "w") as f:
+        f.write(cmd)
+    name, a, b = open(run).read().split()
+    return int(a), int(b)
+
+
+def profiling(on):
+    with open("/proc/sys/vm/mem_profiling", "w") as f:
+        f.write("1" if on else "0")
+
+
+rows = []
+
+
+def bench(label, cmd, ref_label, goal=None, ref_profiled=False):
+    ratios, fa, fb = [], [], []
+    for _ in range(rounds):
+        if ref_profiled:
+            profiling(True)
+            _, b = measure(cmd)
+            profiling(False)
+            a, _ = measure(cmd)
+        else:
+            a, b = measure(cmd)
+        fa.append(a)
+        fb.append(b)
+        ratios.append(a / b)
+    rows.append((label, statistics.median(fa), statistics.median(fb),
+                 statistics.median(ratios), ref_label, goal))
+
+
+if debug:
+    profiling(False)
+for size in (64, 256, 4096):
+    for cpus, cpu_label in (("1", "1 CPU"), ("all", f"{ncpu} CPUs")):
+        n = 200000 if size < 4096 else 50000
+        if debug:
+            n //= 10
+        bench(f"pool {size}B, {cpu_label}", f"pool {size} {n} Bnch {cpus}",
+              "kmalloc+kfree", "<= 1.03")
+        if debug:
+            bench(f"pool {size}B vs profiling, {cpu_label}",
+                  f"pool {size} {n} Bnch {cpus}",
+                  "kmalloc+kfree, mem_profiling on", "< 1.00", ref_profiled=True)
+for size in (64, 4096):
+    n = 2000 if not debug else 300
+    bench(f"pool {size}B special pool, 1 CPU", f"pool {size} {n} Bspc 1",
+          "kmalloc+kfree (debugging mode)")
+    bench(f"pool {size}B tracking, 1 CPU", f"pool {size} {n * 20} Btrk 1",
+          "kmalloc+kfree (debugging mode)")
+bench("event emission", "events 200000" if not debug else "events 20000",
+      "spinlocked copy into a ring")
+
+kernel = os.uname().release
+print(f"\nmake bench on {kernel}: medians of {rounds} rounds, ns per operation;"
+      " ratio = ftio / reference, measured in the same round\n")
+print(f"{'benchmark':36} {'ftio':>8} {'ref':>8} {'ratio':>6}  {'goal':8}  reference")
+for label, a, b, ratio, ref, goal in rows:
+    print(f"{label:36} {a:8.0f} {b:8.0f} {ratio:6.2f}  {goal or '-':8}  {ref}")
 PY

@@ -10,7 +10,14 @@
  *   events   ftio_event_emit() against the floor of any event log: a
  *            spinlock-protected copy of a record of the same size into a
  *            ring
+ *   pool     "pool SIZE N TAG CPUS": N pairs of ftio_pool_alloc() and
+ *            ftio_pool_free() of SIZE bytes under TAG against N pairs of
+ *            kmalloc() and kfree(), on one CPU or (CPUS "all") on every
+ *            online CPU at once; ns per pair, averaged over the CPUs.
+ *            Which controls TAG has on (special pool, tracking) is set
+ *            from user space with ftioctl pool set.
  */
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -18,7 +25,9 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include <ftio/core.h>
+#include <ftio/pooltag.h>
 
 static struct dentry *fb_dir;
 static char fb_result[128];
@@ -74,12 +83,69 @@ static void fb_events(u32 n, u64 *ns_ftio, u64 *ns_ref)
 	kfree(ring);
 }
 
+struct fb_pool_work {
+	struct work_struct work;
+	size_t size;
+	u32 n;
+	u32 tag;	/* 0: kmalloc/kfree */
+	u64 ns;
+};
+
+static void fb_pool_loop(struct work_struct *work)
+{
+	struct fb_pool_work *w = container_of(work, struct fb_pool_work, work);
+	u64 t = ktime_get_ns();
+	u32 i;
+
+	if (w->tag) {
+		for (i = 0; i < w->n; i++)
+			ftio_pool_free(ftio_pool_alloc(w->size, GFP_KERNEL, w->tag),
+				       w->tag);
+	} else {
+		for (i = 0; i < w->n; i++)
+			kfree(kmalloc(w->size, GFP_KERNEL));
+	}
+	w->ns = ktime_get_ns() - t;
+}
+
+/* ns per pair: on this CPU, or on all online CPUs at once (averaged). */
+static u64 fb_pool_run(size_t size, u32 n, u32 tag, bool all)
+{
+	struct fb_pool_work *w;
+	unsigned int cpu, ncpu = 0;
+	u64 total = 0;
+
+	if (!all) {
+		struct fb_pool_work one = { .size = size, .n = n, .tag = tag };
+
+		fb_pool_loop(&one.work);
+		return one.ns / n;
+	}
+	w = kcalloc(nr_cpu_ids, sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return 0;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		w[cpu] = (struct fb_pool_work){ .size = size, .n = n, .tag = tag };
+		INIT_WORK(&w[cpu].work, fb_pool_loop);
+		queue_work_on(cpu, system_highpri_wq, &w[cpu].work);
+	}
+	for_each_online_cpu(cpu) {
+		flush_work(&w[cpu].work);
+		total += w[cpu].ns;
+		ncpu++;
+	}
+	cpus_read_unlock();
+	kfree(w);
+	return total / ncpu / n;
+}
+
 static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len,
 			 loff_t *ppos)
 {
-	char buf[64], name[16];
+	char buf[64], name[16], tag[8], cpus[8];
 	u64 a = 0, b = 0;
-	u32 n;
+	u32 n, size;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -91,11 +157,25 @@ static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len,
 	mutex_lock(&fb_lock);
 	if (!strcmp(name, "events")) {
 		fb_events(n, &a, &b);
+	} else if (!strcmp(name, "pool") &&
+		   sscanf(buf, "%15s %u %u %4s %7s", name, &size, &n, tag, cpus) == 5 &&
+		   n && strlen(tag) == 4) {
+		bool all = !strcmp(cpus, "all");
+		u32 t = FTIO_TAG(tag[0], tag[1], tag[2], tag[3]);
+
+		/* Interleaved: reference, tagged, reference; the mean reference. */
+		b = fb_pool_run(size, n, 0, all);
+		a = fb_pool_run(size, n, t, all);
+		b = (b + fb_pool_run(size, n, 0, all)) / 2;
 	} else {
 		mutex_unlock(&fb_lock);
 		return -EINVAL;
 	}
 	snprintf(fb_result, sizeof(fb_result), "%s %llu %llu\n", name, a, b);
+	if (!a || !b) {
+		mutex_unlock(&fb_lock);
+		return -EIO;
+	}
 	mutex_unlock(&fb_lock);
 	return len;
 }
