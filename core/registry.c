@@ -111,6 +111,12 @@ const struct ftio_nl_handler *ftio_nl_handler_get(u8 cmd, struct module **owner)
 	return h;
 }
 
+/* The kernel module's name ("ftio_pooltag"), else the ftio name. */
+static const char *ftio_module_kname(const struct ftio_module *mod)
+{
+	return mod->owner ? module_name(mod->owner) : mod->name;
+}
+
 int ftio_register_module(struct ftio_module *mod)
 {
 	struct ftio_module *m;
@@ -157,7 +163,8 @@ unlock:
 	mutex_unlock(&ftio_registry_lock);
 	if (!ret)
 		ftio_event_emit(NULL, FTIO_EVENT_CODE_MODULE_REGISTERED, NULL,
-				mod->name, "ftio_%s %s registered", mod->name,
+				mod->name, "%s %s registered",
+				ftio_module_kname(mod),
 				mod->version ? mod->version : "");
 	return ret;
 }
@@ -184,8 +191,8 @@ void ftio_unregister_module(struct ftio_module *mod)
 	kobject_put(mod->kobj);
 	mod->kobj = NULL;
 	ftio_event_emit(NULL, FTIO_EVENT_CODE_MODULE_UNREGISTERED, NULL,
-			mod->name, "ftio_%s unregistered after %lld events",
-			mod->name, atomic64_read(&mod->events));
+			mod->name, "%s unregistered after %lld events",
+			ftio_module_kname(mod), atomic64_read(&mod->events));
 }
 EXPORT_SYMBOL_GPL(ftio_unregister_module);
 

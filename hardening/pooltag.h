@@ -24,8 +24,6 @@ struct attribute_group;
 #define FTIO_PT_FAIL		BIT(2)
 #define FTIO_PT_TRACK		BIT(3)
 
-/* Bytes a CPU may hold back before it folds them into the tag's total. */
-#define FTIO_PT_BATCH		(32 * 1024)
 #define FTIO_PT_DESC_LEN	64
 #define FTIO_PT_SELF_TAG	FTIO_TAG('P', 't', 'a', 'g')
 
@@ -36,17 +34,16 @@ struct ftio_pt_pcpu {
 	u64 bytes_alloc;
 	u64 bytes_freed;
 	u64 failures;
-	s64 delta;	/* bytes not folded into live_bytes yet */
 };
 
 /**
  * struct ftio_pt_tag - one pool tag
  * @tag: the four characters
  * @flags: FTIO_PT_*, read without a lock on every allocation
- * @batch: per-CPU slack before folding (0 while a quota is set)
  * @pcpu: the per-CPU counters
- * @live_bytes: live bytes folded from the CPUs (exact with a quota)
- * @peak_bytes: highest @live_bytes seen
+ * @live_bytes: live bytes, kept exactly while a quota is set
+ * @peak_bytes: highest live bytes seen (exact with a quota, else sampled
+ *	at every read of the counters and every second)
  * @quota_hits: allocations refused by the quota
  * @injected: failures the simulation caused
  * @mismatches: frees with the wrong tag (counted on both tags)
@@ -70,7 +67,6 @@ struct ftio_pt_pcpu {
 struct ftio_pt_tag {
 	u32 tag;
 	u32 flags;
-	s64 batch;
 	struct ftio_pt_pcpu __percpu *pcpu;
 	atomic64_t live_bytes;
 	atomic64_t peak_bytes;
@@ -165,7 +161,7 @@ unsigned int ftio_pt_ntags(void);
 void ftio_pt_tag_name(u32 tag, char name[5]);
 int ftio_pt_tags_init(void);
 void ftio_pt_tags_exit(void);
-void ftio_pt_fold(struct ftio_pt_tag *t);
+void ftio_pt_peak(struct ftio_pt_tag *t, s64 live);
 void ftio_pt_quota_check(struct ftio_pt_tag *t, bool refused);
 void *ftio_pt_self_alloc(size_t size, gfp_t gfp);
 void ftio_pt_self_account(s64 bytes);

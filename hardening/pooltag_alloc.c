@@ -3,7 +3,7 @@
  * Tagged allocation and free.
  *
  * The fast path (a tag with nothing switched on, no records anywhere) is
- * kmalloc/kfree plus three per-CPU adds: no lock, no shared write. A tag
+ * kmalloc/kfree plus two per-CPU adds: no lock, no shared write. A tag
  * with a quota, the special pool, failure simulation or tracking takes
  * the slow path, and so does every free while any record exists.
  *
@@ -28,10 +28,10 @@ struct ftio_pool_cache {
 	unsigned int align;
 };
 
+/* Two adds to this CPU's counters: nothing shared is written. */
 static __always_inline void ftio_pt_add(struct ftio_pt_tag *t, s64 bytes)
 {
 	struct ftio_pt_pcpu __percpu *pc = t->pcpu;
-	s64 d;
 
 	if (bytes > 0) {
 		this_cpu_inc(pc->allocs);
@@ -40,9 +40,6 @@ static __always_inline void ftio_pt_add(struct ftio_pt_tag *t, s64 bytes)
 		this_cpu_inc(pc->frees);
 		this_cpu_add(pc->bytes_freed, -bytes);
 	}
-	d = this_cpu_add_return(pc->delta, bytes);
-	if (unlikely(d > t->batch || d < -t->batch))
-		ftio_pt_fold(t);
 }
 
 /**
@@ -102,6 +99,7 @@ static bool ftio_pt_quota_charge(struct ftio_pt_tag *t, s64 bytes)
 		ftio_pt_quota_check(t, true);
 		return false;
 	}
+	ftio_pt_peak(t, live);
 	return true;
 }
 
@@ -198,7 +196,7 @@ void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, gfp_t gfp,
 	}
 
 	if (quota) {
-		/* Already in live_bytes: count it without the delta. */
+		/* Already in live_bytes; the CPU counts it as usual. */
 		this_cpu_inc(t->pcpu->allocs);
 		this_cpu_add(t->pcpu->bytes_alloc, bytes);
 		ftio_pt_quota_check(t, false);

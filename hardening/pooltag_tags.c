@@ -9,7 +9,7 @@
  */
 #include <linux/hash.h>
 #include <linux/slab.h>
-#include <linux/smp.h>
+#include <linux/workqueue.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
@@ -140,7 +140,6 @@ static void ftio_pt_tag_init(struct ftio_pt_tag *t, u32 tag,
 			     struct module *owner)
 {
 	t->tag = tag;
-	t->batch = FTIO_PT_BATCH;
 	t->owner = owner;
 	strscpy(t->owner_name, owner ? module_name(owner) : "-",
 		sizeof(t->owner_name));
@@ -219,7 +218,12 @@ unsigned int ftio_pt_ntags(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_ntags);
 
-static void ftio_pt_peak(struct ftio_pt_tag *t, s64 live)
+/**
+ * ftio_pt_peak() - raise a tag's peak to live bytes seen now
+ * @t: the tag
+ * @live: its live bytes
+ */
+void ftio_pt_peak(struct ftio_pt_tag *t, s64 live)
 {
 	s64 peak = atomic64_read(&t->peak_bytes);
 
@@ -263,20 +267,6 @@ void ftio_pt_quota_check(struct ftio_pt_tag *t, bool refused)
 }
 
 /**
- * ftio_pt_fold() - move this CPU's held-back bytes into the tag's total
- * @t: the tag
- */
-void ftio_pt_fold(struct ftio_pt_tag *t)
-{
-	s64 d = this_cpu_xchg(t->pcpu->delta, 0);
-	s64 live = atomic64_add_return(d, &t->live_bytes);
-
-	ftio_pt_peak(t, live);
-	if (unlikely(READ_ONCE(t->flags) & FTIO_PT_QUOTA))
-		ftio_pt_quota_check(t, false);
-}
-
-/**
  * ftio_pt_stats() - a consistent snapshot of a tag's counters
  * @t: the tag
  * @st: filled in
@@ -314,6 +304,22 @@ void ftio_pt_stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_stats);
 
+/* Peaks of tags without a quota are sampled: here, and at every read. */
+static void ftio_pt_sample(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ftio_pt_sampler, ftio_pt_sample);
+
+static void ftio_pt_sample(struct work_struct *work)
+{
+	struct ftio_pt_stats st;
+	struct ftio_pt_tag *t;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(t, &ftio_pt_tags, node)
+		ftio_pt_stats(t, &st);
+	rcu_read_unlock();
+	schedule_delayed_work(&ftio_pt_sampler, HZ);
+}
+
 int ftio_pt_tags_init(void)
 {
 	ftio_pt_self.pcpu = alloc_percpu(struct ftio_pt_pcpu);
@@ -327,6 +333,7 @@ int ftio_pt_tags_init(void)
 			   &ftio_pt_hash[ftio_pt_hash_of(FTIO_PT_SELF_TAG, FTIO_PT_HASH_BITS)]);
 	list_add_tail_rcu(&ftio_pt_self.node, &ftio_pt_tags);
 	ftio_pt_count = 1;
+	schedule_delayed_work(&ftio_pt_sampler, HZ);
 	return 0;
 }
 
@@ -334,6 +341,7 @@ void ftio_pt_tags_exit(void)
 {
 	struct ftio_pt_tag *t, *tmp;
 
+	cancel_delayed_work_sync(&ftio_pt_sampler);
 	synchronize_rcu();
 	list_for_each_entry_safe(t, tmp, &ftio_pt_tags, node) {
 		free_percpu(t->pcpu);
@@ -352,11 +360,6 @@ static void ftio_pt_set_flag(struct ftio_pt_tag *t, u32 flag, bool on)
 	WRITE_ONCE(t->flags, on ? flags | flag : flags & ~flag);
 }
 
-static void ftio_pt_fold_cpu(void *arg)
-{
-	ftio_pt_fold(arg);
-}
-
 /**
  * ftio_pt_set_quota() - cap a tag's live bytes
  * @t: the tag
@@ -364,17 +367,24 @@ static void ftio_pt_fold_cpu(void *arg)
  */
 void ftio_pt_set_quota(struct ftio_pt_tag *t, u64 quota)
 {
+	struct ftio_pt_stats st;
+
 	mutex_lock(&ftio_pt_lock);
 	WRITE_ONCE(t->quota, quota);
 	atomic_set(&t->quota_state, 0);
-	if (quota) {
-		/* Quota tags keep live_bytes exact: no CPU holds bytes back. */
-		WRITE_ONCE(t->batch, 0);
+	if (quota && !(t->flags & FTIO_PT_QUOTA)) {
+		/*
+		 * From now on every allocation and free of the tag keeps
+		 * live_bytes exact; it starts from what the CPUs count once
+		 * the fast paths under way have seen the flag (those that
+		 * race with this change may be off by their size).
+		 */
 		ftio_pt_set_flag(t, FTIO_PT_QUOTA, true);
-		on_each_cpu(ftio_pt_fold_cpu, t, 1);
-	} else {
+		synchronize_rcu();
+		ftio_pt_stats(t, &st);
+		atomic64_set(&t->live_bytes, st.live_bytes);
+	} else if (!quota) {
 		ftio_pt_set_flag(t, FTIO_PT_QUOTA, false);
-		WRITE_ONCE(t->batch, FTIO_PT_BATCH);
 	}
 	mutex_unlock(&ftio_pt_lock);
 }

@@ -28,8 +28,20 @@ run ftioctl events --min-severity notice
 act "4. The catalogue says what each event means and what to do"
 run sh -c 'ftioctl events codes | head -n 9'
 
-act "5. Unloading: the log records it; followers see it live"
-run rmmod ftio_testmod
+act "5. ftio_pooltag: who holds how much kernel memory, under which tag"
+echo "ftio_testmod allocates through ftio_pooltag on the demo's behalf."
+run sh -c "echo 'Dem1 100 50' >/sys/kernel/debug/ftio_testmod/alloc"
+run sh -c "echo 'Dem2 4096 8' >/sys/kernel/debug/ftio_testmod/alloc"
+run ftioctl pool show
+echo "A quota caps a tag; crossing 80 % and hitting it are events:"
+run ftioctl pool set Dem1 quota 8K
+run sh -c "echo 'Dem1 100 20' >/sys/kernel/debug/ftio_testmod/alloc || echo '(refused at the quota, as intended)'"
+run ftioctl pool show Dem1
+run sh -c "echo Dem1 >/sys/kernel/debug/ftio_testmod/free; echo Dem2 >/sys/kernel/debug/ftio_testmod/free"
+run ftioctl pool set Dem1 quota off
+
+act "6. Unloading: the log records it; followers see it live"
+run rmmod ftio_testmod ftio_pooltag
 sleep 1
 kill -INT $follower
 wait $follower

@@ -138,7 +138,7 @@ static int on_core(struct nl_msg *msg, void *arg)
 		} else {
 			if (!nmod)
 				printf("\n%-16s %-10s %s\n", "MODULE", "VERSION", "EVENTS");
-			printf("ftio_%-11s %-10s %llu\n", name, ver, ev);
+			printf("%-16s %-10s %llu\n", name, ver, ev);
 		}
 		nmod++;
 	}
