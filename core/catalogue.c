@@ -75,7 +75,7 @@ static const struct ftio_event_desc ftio_catalogue[] = {
 		.code = FTIO_EVENT_CODE_POOL_QUOTA_WARNING,
 		.name = "pool-quota-warning",
 		.severity = FTIO_SEVERITY_WARNING,
-		.summary = "A pool tag holds more than 80 % of its quota.",
+		.summary = "A pool tag holds 80 % of its quota or more.",
 		.action = "Find out why the tag's owner holds so much (ftioctl pool top).",
 	},
 	{
@@ -110,7 +110,7 @@ static const struct ftio_event_desc ftio_catalogue[] = {
 		.code = FTIO_EVENT_CODE_POOL_CORRUPTION,
 		.name = "pool-corruption",
 		.severity = FTIO_SEVERITY_CRITICAL,
-		.summary = "The special pool caught an overrun, underrun or use after free.",
+		.summary = "The special pool found an object's guard bytes overwritten at free.",
 		.action = "A driver bug that corrupts memory: report it with the kernel log.",
 	},
 	{

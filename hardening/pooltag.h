@@ -50,6 +50,8 @@ struct ftio_pt_pcpu {
  * @bad_frees: frees of pointers never handed out
  * @special_allocs: allocations served by the special pool
  * @tracked: live allocations that have a record
+ * @leaked: live allocations already reported as leaked
+ * @leaked_bytes: their bytes
  * @quota: bytes, 0 for none
  * @quota_state: 0 below 80 %, 1 warned, 2 quota reached
  * @special: FTIO_SPECIAL_MODE_*
@@ -76,6 +78,8 @@ struct ftio_pt_tag {
 	atomic64_t bad_frees;
 	atomic64_t special_allocs;
 	atomic64_t tracked;
+	u64 leaked;
+	u64 leaked_bytes;
 	u64 quota;
 	atomic_t quota_state;
 	u32 special;
@@ -169,11 +173,12 @@ void ftio_pt_set_quota(struct ftio_pt_tag *t, u64 quota);
 void ftio_pt_set_special(struct ftio_pt_tag *t, u32 mode);
 void ftio_pt_set_fail(struct ftio_pt_tag *t, u32 ppm, u32 interval, u32 times);
 void ftio_pt_set_track(struct ftio_pt_tag *t, bool on);
+void ftio_pt_fail_done(struct ftio_pt_tag *t);
 void ftio_pt_self_free(const void *p);
 
 /* pooltag_alloc.c */
-void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, gfp_t gfp,
-		    struct kmem_cache *kc, unsigned long caller);
+void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
+		    gfp_t gfp, struct kmem_cache *kc, unsigned long caller);
 void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
 		  struct kmem_cache *kc, unsigned long caller);
 bool ftio_pt_should_fail(struct ftio_pt_tag *t);

@@ -80,8 +80,14 @@ bool ftio_pt_should_fail(struct ftio_pt_tag *t)
 		return false;
 	if (ppm < 1000000 && get_random_u32() % 1000000 >= ppm)
 		return false;
-	if (READ_ONCE(t->fail_limited) && atomic_dec_if_positive(&t->fail_left) < 0)
-		return false;
+	if (READ_ONCE(t->fail_limited)) {
+		int left = atomic_dec_if_positive(&t->fail_left);
+
+		if (left < 0)
+			return false;
+		if (!left)	/* the last one: the simulation is over */
+			ftio_pt_fail_done(t);
+	}
 	atomic64_inc(&t->injected);
 	return true;
 }
@@ -150,14 +156,15 @@ static void ftio_pt_track(struct ftio_pt_tag *t, const void *p, size_t size,
  * ftio_pt_alloc() - the slow path of an allocation
  * @t: the tag
  * @size: bytes asked for (ignored for a cache)
+ * @align: alignment a tagged cache asked for, or 0
  * @gfp: flags
  * @kc: the kmem_cache of a tagged cache, or NULL for kmalloc
  * @caller: the allocation's call site
  *
  * Return: the memory or NULL.
  */
-void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, gfp_t gfp,
-		    struct kmem_cache *kc, unsigned long caller)
+void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
+		    gfp_t gfp, struct kmem_cache *kc, unsigned long caller)
 {
 	u32 flags = READ_ONCE(t->flags);
 	size_t req = kc ? kmem_cache_size(kc) : size;
@@ -172,8 +179,7 @@ void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, gfp_t gfp,
 		bytes = PAGE_ALIGN(req ? req : 1);
 		if (quota && !ftio_pt_quota_charge(t, bytes))
 			goto fail;
-		p = ftio_pt_special_alloc(t, req, kc ? kmem_cache_size(kc) : 0,
-					  gfp, caller);
+		p = ftio_pt_special_alloc(t, req, align, gfp, caller);
 		if (!p) {
 			if (quota)
 				atomic64_sub(bytes, &t->live_bytes);
@@ -259,7 +265,13 @@ void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
 	} else {
 		if (!t) {
 			/* A tag that never allocated anything. */
+			char name[5];
+
 			t = ftio_pt_get(tag, NULL, GFP_ATOMIC);
+			ftio_pt_tag_name(tag, name);
+			ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_TAG_MISMATCH,
+					NULL, name, "%p freed at %pS under %s, a tag that never allocated",
+					p, (void *)caller, name);
 			if (!t) {
 				ftio_pt_raw_free(kc, p);
 				return;
@@ -301,7 +313,7 @@ void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner)
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	if (unlikely(READ_ONCE(t->flags)))
-		return ftio_pt_alloc(t, size, gfp, NULL, _RET_IP_);
+		return ftio_pt_alloc(t, size, 0, gfp, NULL, _RET_IP_);
 	bytes = kmalloc_size_roundup(size);
 	p = kmalloc(bytes, gfp);
 	if (unlikely(!p)) {
@@ -360,7 +372,7 @@ void *ftio_pool_cache_alloc(struct ftio_pool_cache *c, gfp_t gfp)
 	void *p;
 
 	if (unlikely(READ_ONCE(t->flags)))
-		return ftio_pt_alloc(t, 0, gfp, c->kc, _RET_IP_);
+		return ftio_pt_alloc(t, 0, c->align, gfp, c->kc, _RET_IP_);
 	p = kmem_cache_alloc(c->kc, gfp);
 	if (unlikely(!p)) {
 		this_cpu_inc(t->pcpu->failures);

@@ -43,7 +43,8 @@ static int ftio_pt_die_event(struct notifier_block *nb, unsigned long val,
 {
 	char buf[256];
 
-	if (val != DIE_OOPS && val != DIE_GPF)
+	/* A guard page or freed object faults: CR2 holds the address. */
+	if (val != DIE_OOPS)
 		return NOTIFY_DONE;
 	if (ftio_pt_describe(read_cr2(), buf, sizeof(buf)))
 		pr_emerg("%s\n", buf + strlen("ftio_pooltag: "));

@@ -147,7 +147,8 @@ void *ftio_pt_special_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 	rec = ftio_pt_rec_new(gfp);
 	if (!rec)
 		return NULL;
-	base = __vmalloc(area, GFP_KERNEL | (gfp & __GFP_ZERO));
+	/* The caller's reclaim limits (GFP_NOIO, GFP_NOFS) hold here too. */
+	base = __vmalloc(area, gfp & (GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN));
 	if (!base) {
 		ftio_pt_rec_free(rec);
 		return NULL;
@@ -157,7 +158,7 @@ void *ftio_pt_special_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 	else if (is_power_of_2(req) && req <= PAGE_SIZE)
 		off = area - req;	/* naturally aligned, as kmalloc's */
 	else
-		off = area - ALIGN(req, max_t(size_t, align, 8));
+		off = area - ALIGN(req, max_t(size_t, roundup_pow_of_two(align ?: 1), 8));
 	/* The bytes between object and guard page hold a pattern. */
 	memset(base, FTIO_PT_PATTERN, off);
 	memset(base + off + req, FTIO_PT_PATTERN, area - off - req);
@@ -429,8 +430,13 @@ unsigned int ftio_pt_leak_check(struct module *mod, struct ftio_pt_leak *out,
 			continue;
 		t->owner = NULL;
 		ftio_pt_leak_collect(t, leak);
-		if (!leak->objects)
+		/* What an earlier owner leaked was reported then. */
+		if (leak->objects <= t->leaked)
 			continue;
+		leak->objects -= t->leaked;
+		leak->bytes -= min(leak->bytes, t->leaked_bytes);
+		t->leaked += leak->objects;
+		t->leaked_bytes += leak->bytes;
 		ftio_pt_tag_name(t->tag, name);
 		pr_err("ftio_pooltag: leak: %s unloads with %llu objects (%llu bytes) under tag %s\n",
 		       t->owner_name, leak->objects, leak->bytes, name);
@@ -473,13 +479,14 @@ static void ftio_pt_rec_destroy(void *ptr, void *arg)
 	struct ftio_pt_rec *rec = ptr;
 
 	/*
-	 * Every module that allocated through us is gone: what is still
-	 * recorded was leaked (and reported). Give it back, but for objects
-	 * of caches that their owners destroyed with them.
+	 * Every module that allocated through us is gone. What is still
+	 * recorded under a tag whose leak was reported is given back; other
+	 * records may be stale (an owner that freed behind our back), and
+	 * objects of caches went with the caches.
 	 */
 	if (rec->base)
 		vfree(rec->base);
-	else if (!rec->kc)
+	else if (!rec->kc && rec->tag->leaked)
 		kfree(rec->ptr);
 	kmem_cache_free(ftio_pt_rec_cache, rec);
 }

@@ -425,6 +425,22 @@ void ftio_pt_set_fail(struct ftio_pt_tag *t, u32 ppm, u32 interval, u32 times)
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_set_fail);
 
 /**
+ * ftio_pt_fail_done() - end a failure simulation whose failures are used up
+ * @t: the tag
+ *
+ * Context: any; takes no lock.
+ */
+void ftio_pt_fail_done(struct ftio_pt_tag *t)
+{
+	u32 flags = READ_ONCE(t->flags);
+
+	WRITE_ONCE(t->fail_ppm, 0);
+	WRITE_ONCE(t->fail_limited, false);
+	while (!try_cmpxchg(&t->flags, &flags, flags & ~FTIO_PT_FAIL))
+		;
+}
+
+/**
  * ftio_pt_set_track() - keep a record of each new allocation of a tag
  * @t: the tag
  * @on: true to start, false to stop (existing records stay until freed)

@@ -221,6 +221,8 @@ static void print_table(const struct pool_table *tab, bool top, bool tty)
 {
 	size_t i;
 
+	if (top && !tty)
+		putchar(' ');	/* above the change marks */
 	printf("%-5s %10s %10s %9s %9s %9s %9s %6s %7s %5s %-16s %s\n", "TAG",
 	       "ALLOCS", "FREES", "DIFF", "BYTES", "PER-ALLOC", "PEAK", "FAIL",
 	       "QUOTA", "FLAGS", "OWNER", "DESCRIPTION");
@@ -650,14 +652,23 @@ static int pool_set(int argc, char **argv)
 
 int cmd_pool(int argc, char **argv)
 {
+	char name[64];
+
 	if (argc < 2 || argv[1][0] == '-')
 		return pool_show(argc, argv);
-	if (!strcmp(argv[1], "show"))
-		return pool_show(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "top"))
-		return pool_top(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "set"))
+	/* getopt's messages then read "ftioctl pool top: ...". */
+	snprintf(name, sizeof(name), "%s pool %s", prog, argv[1]);
+	if (!strcmp(argv[1], "show") || !strcmp(argv[1], "top") ||
+	    !strcmp(argv[1], "set")) {
+		const char *verb = argv[1];
+
+		argv[1] = name;
+		if (!strcmp(verb, "show"))
+			return pool_show(argc - 1, argv + 1);
+		if (!strcmp(verb, "top"))
+			return pool_top(argc - 1, argv + 1);
 		return pool_set(argc - 1, argv + 1);
+	}
 	warnx_("pool: unknown verb '%s' (show, top, set)", argv[1]);
 	return EXIT_USAGE;
 }

@@ -61,7 +61,7 @@ enum ftio_special_mode {
  * @FTIO_EVENT_CODE_COMPONENT_FIXED: A component that had failed is back in
  *   service.
  * @FTIO_EVENT_CODE_COMPONENT_REMOVED: A component left the system.
- * @FTIO_EVENT_CODE_POOL_QUOTA_WARNING: A pool tag's live bytes crossed 80 % of
+ * @FTIO_EVENT_CODE_POOL_QUOTA_WARNING: A pool tag's live bytes reached 80 % of
  *   its quota.
  * @FTIO_EVENT_CODE_POOL_QUOTA_REACHED: An allocation failed because it would
  *   exceed its tag's quota.
@@ -71,8 +71,8 @@ enum ftio_special_mode {
  *   was freed.
  * @FTIO_EVENT_CODE_POOL_LEAK: A module unloaded with allocations still live
  *   under its tags.
- * @FTIO_EVENT_CODE_POOL_CORRUPTION: The special pool caught an overrun,
- *   underrun or use after free.
+ * @FTIO_EVENT_CODE_POOL_CORRUPTION: The special pool found an object's guard
+ *   bytes overwritten.
  * @FTIO_EVENT_CODE_POOL_TAG_CHANGED: An administrator changed a tag's quota,
  *   special pool, failure simulation or tracking.
  */
