@@ -367,8 +367,9 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
                "8250.nr_uarts=1 rcupdate.rcu_cpu_stall_timeout=300 "
                f"ftio.rundir={rundir} ftio.main={HERE}/guest-main.sh {append}")
     if k["modroot"]:
-        # Our own kernel: KUnit is built in but off unless asked for.
-        cmdline += " kunit.enable=1"
+        # Our own kernel: KUnit is built in but off unless asked for;
+        # allocation profiling is off but may be switched on (make bench).
+        cmdline += " kunit.enable=1 sysctl.vm.mem_profiling=0"
     acc = accel_choice(accel)
     qemu = [
         "qemu-system-x86_64", "-machine", "q35", "-accel", acc,
