@@ -380,6 +380,47 @@ static const struct ftio_nl_route ftio_route_pool_set = {
 	FTIO_CMD_POOL_SET, "ftio: ftio_pooltag is not loaded (modprobe ftio_pooltag)"
 };
 
+#define FTIO_MPIO_MISSING "ftio: ftio_mpio is not loaded (modprobe ftio_mpio)"
+static const struct ftio_nl_route ftio_route_mpio_dev_new = {
+	FTIO_CMD_MPIO_DEV_NEW, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_dev_del = {
+	FTIO_CMD_MPIO_DEV_DEL, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_dev_get = {
+	FTIO_CMD_MPIO_DEV_GET, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_dev_set = {
+	FTIO_CMD_MPIO_DEV_SET, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_path_add = {
+	FTIO_CMD_MPIO_PATH_ADD, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_path_del = {
+	FTIO_CMD_MPIO_PATH_DEL, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_path_set = {
+	FTIO_CMD_MPIO_PATH_SET, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_path_fail = {
+	FTIO_CMD_MPIO_PATH_FAIL, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_path_reinstate = {
+	FTIO_CMD_MPIO_PATH_REINSTATE, FTIO_MPIO_MISSING
+};
+
+static const struct ftio_nl_route ftio_route_mpio_path_get = {
+	FTIO_CMD_MPIO_PATH_GET, FTIO_MPIO_MISSING
+};
+
 #define FTIO_NL_ROUTE_DO(op)						\
 int ftio_nl_##op##_doit(struct sk_buff *skb, struct genl_info *info)	\
 {									\
@@ -404,6 +445,16 @@ int ftio_nl_##op##_done(struct netlink_callback *cb)			\
 
 FTIO_NL_ROUTE_DUMP(pool_get)
 FTIO_NL_ROUTE_DO(pool_set)
+FTIO_NL_ROUTE_DO(mpio_dev_new)
+FTIO_NL_ROUTE_DO(mpio_dev_del)
+FTIO_NL_ROUTE_DUMP(mpio_dev_get)
+FTIO_NL_ROUTE_DO(mpio_dev_set)
+FTIO_NL_ROUTE_DO(mpio_path_add)
+FTIO_NL_ROUTE_DO(mpio_path_del)
+FTIO_NL_ROUTE_DO(mpio_path_set)
+FTIO_NL_ROUTE_DO(mpio_path_fail)
+FTIO_NL_ROUTE_DO(mpio_path_reinstate)
+FTIO_NL_ROUTE_DUMP(mpio_path_get)
 
 int ftio_netlink_init(void)
 {

@@ -40,6 +40,80 @@ static const struct nla_policy ftio_pool_set_nl_policy[FTIO_A_POOL_TRACK + 1] = 
 	[FTIO_A_POOL_TRACK] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
+/* FTIO_CMD_MPIO_DEV_NEW - do */
+static const struct nla_policy ftio_mpio_dev_new_nl_policy[FTIO_A_MPIO_DEV_POLICY + 1] = {
+	[FTIO_A_MPIO_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+	[FTIO_A_MPIO_DEV_POLICY] = NLA_POLICY_MAX(NLA_U32, 4),
+};
+
+/* FTIO_CMD_MPIO_DEV_DEL - do */
+static const struct nla_policy ftio_mpio_dev_del_nl_policy[FTIO_A_MPIO_DEV_NAME + 1] = {
+	[FTIO_A_MPIO_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+};
+
+/* FTIO_CMD_MPIO_DEV_GET - dump */
+static const struct nla_policy ftio_mpio_dev_get_nl_policy[FTIO_A_MPIO_DEV_NAME + 1] = {
+	[FTIO_A_MPIO_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+};
+
+/* FTIO_CMD_MPIO_DEV_SET - do */
+static const struct nla_policy ftio_mpio_dev_set_nl_policy[FTIO_A_MPIO_DEV_PROBE + 1] = {
+	[FTIO_A_MPIO_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+	[FTIO_A_MPIO_DEV_POLICY] = NLA_POLICY_MAX(NLA_U32, 4),
+	[FTIO_A_MPIO_DEV_FAILBACK] = NLA_POLICY_MAX(NLA_U32, 2),
+	[FTIO_A_MPIO_DEV_FAILBACK_DELAY] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_DEV_NO_PATH_RETRY] = { .type = NLA_S32, },
+	[FTIO_A_MPIO_DEV_PROBE_INTERVAL] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_DEV_GROUP] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_DEV_FAIL_QUEUED] = NLA_POLICY_MAX(NLA_U32, 1),
+	[FTIO_A_MPIO_DEV_PROBE] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
+/* FTIO_CMD_MPIO_PATH_ADD - do */
+static const struct nla_policy ftio_mpio_path_add_nl_policy[FTIO_A_MPIO_PATH_WEIGHT + 1] = {
+	[FTIO_A_MPIO_PATH_DEV] = { .type = NLA_NUL_STRING, .len = 31, },
+	[FTIO_A_MPIO_PATH_BDEV] = { .type = NLA_NUL_STRING, .len = 127, },
+	[FTIO_A_MPIO_PATH_GROUP] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_PRIORITY] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
+};
+
+/* FTIO_CMD_MPIO_PATH_DEL - do */
+static const struct nla_policy ftio_mpio_path_del_nl_policy[FTIO_A_MPIO_PATH_BDEV + 1] = {
+	[FTIO_A_MPIO_PATH_DEV] = { .type = NLA_NUL_STRING, .len = 31, },
+	[FTIO_A_MPIO_PATH_ID] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_BDEV] = { .type = NLA_NUL_STRING, .len = 127, },
+};
+
+/* FTIO_CMD_MPIO_PATH_SET - do */
+static const struct nla_policy ftio_mpio_path_set_nl_policy[FTIO_A_MPIO_PATH_WEIGHT + 1] = {
+	[FTIO_A_MPIO_PATH_DEV] = { .type = NLA_NUL_STRING, .len = 31, },
+	[FTIO_A_MPIO_PATH_ID] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_BDEV] = { .type = NLA_NUL_STRING, .len = 127, },
+	[FTIO_A_MPIO_PATH_GROUP] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_PRIORITY] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
+};
+
+/* FTIO_CMD_MPIO_PATH_FAIL - do */
+static const struct nla_policy ftio_mpio_path_fail_nl_policy[FTIO_A_MPIO_PATH_BDEV + 1] = {
+	[FTIO_A_MPIO_PATH_DEV] = { .type = NLA_NUL_STRING, .len = 31, },
+	[FTIO_A_MPIO_PATH_ID] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_BDEV] = { .type = NLA_NUL_STRING, .len = 127, },
+};
+
+/* FTIO_CMD_MPIO_PATH_REINSTATE - do */
+static const struct nla_policy ftio_mpio_path_reinstate_nl_policy[FTIO_A_MPIO_PATH_BDEV + 1] = {
+	[FTIO_A_MPIO_PATH_DEV] = { .type = NLA_NUL_STRING, .len = 31, },
+	[FTIO_A_MPIO_PATH_ID] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_BDEV] = { .type = NLA_NUL_STRING, .len = 127, },
+};
+
+/* FTIO_CMD_MPIO_PATH_GET - dump */
+static const struct nla_policy ftio_mpio_path_get_nl_policy[FTIO_A_MPIO_PATH_DEV + 1] = {
+	[FTIO_A_MPIO_PATH_DEV] = { .type = NLA_NUL_STRING, .len = 31, },
+};
+
 /* Ops table for ftio */
 static const struct genl_split_ops ftio_nl_ops[] = {
 	{
@@ -82,6 +156,80 @@ static const struct genl_split_ops ftio_nl_ops[] = {
 		.policy		= ftio_pool_set_nl_policy,
 		.maxattr	= FTIO_A_POOL_TRACK,
 		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_DEV_NEW,
+		.doit		= ftio_nl_mpio_dev_new_doit,
+		.policy		= ftio_mpio_dev_new_nl_policy,
+		.maxattr	= FTIO_A_MPIO_DEV_POLICY,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_DEV_DEL,
+		.doit		= ftio_nl_mpio_dev_del_doit,
+		.policy		= ftio_mpio_dev_del_nl_policy,
+		.maxattr	= FTIO_A_MPIO_DEV_NAME,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_DEV_GET,
+		.start		= ftio_nl_mpio_dev_get_start,
+		.dumpit		= ftio_nl_mpio_dev_get_dumpit,
+		.done		= ftio_nl_mpio_dev_get_done,
+		.policy		= ftio_mpio_dev_get_nl_policy,
+		.maxattr	= FTIO_A_MPIO_DEV_NAME,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_DEV_SET,
+		.doit		= ftio_nl_mpio_dev_set_doit,
+		.policy		= ftio_mpio_dev_set_nl_policy,
+		.maxattr	= FTIO_A_MPIO_DEV_PROBE,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_PATH_ADD,
+		.doit		= ftio_nl_mpio_path_add_doit,
+		.policy		= ftio_mpio_path_add_nl_policy,
+		.maxattr	= FTIO_A_MPIO_PATH_WEIGHT,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_PATH_DEL,
+		.doit		= ftio_nl_mpio_path_del_doit,
+		.policy		= ftio_mpio_path_del_nl_policy,
+		.maxattr	= FTIO_A_MPIO_PATH_BDEV,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_PATH_SET,
+		.doit		= ftio_nl_mpio_path_set_doit,
+		.policy		= ftio_mpio_path_set_nl_policy,
+		.maxattr	= FTIO_A_MPIO_PATH_WEIGHT,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_PATH_FAIL,
+		.doit		= ftio_nl_mpio_path_fail_doit,
+		.policy		= ftio_mpio_path_fail_nl_policy,
+		.maxattr	= FTIO_A_MPIO_PATH_BDEV,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_PATH_REINSTATE,
+		.doit		= ftio_nl_mpio_path_reinstate_doit,
+		.policy		= ftio_mpio_path_reinstate_nl_policy,
+		.maxattr	= FTIO_A_MPIO_PATH_BDEV,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= FTIO_CMD_MPIO_PATH_GET,
+		.start		= ftio_nl_mpio_path_get_start,
+		.dumpit		= ftio_nl_mpio_path_get_dumpit,
+		.done		= ftio_nl_mpio_path_get_done,
+		.policy		= ftio_mpio_path_get_nl_policy,
+		.maxattr	= FTIO_A_MPIO_PATH_DEV,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };
 

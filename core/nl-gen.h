@@ -13,7 +13,11 @@
 
 int ftio_nl_no_attrs_start(struct netlink_callback *cb);
 int ftio_nl_pool_get_start(struct netlink_callback *cb);
+int ftio_nl_mpio_dev_get_start(struct netlink_callback *cb);
+int ftio_nl_mpio_path_get_start(struct netlink_callback *cb);
 int ftio_nl_pool_get_done(struct netlink_callback *cb);
+int ftio_nl_mpio_dev_get_done(struct netlink_callback *cb);
+int ftio_nl_mpio_path_get_done(struct netlink_callback *cb);
 
 int ftio_nl_core_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ftio_nl_event_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
@@ -22,6 +26,19 @@ int ftio_nl_catalogue_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb);
 int ftio_nl_pool_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ftio_nl_pool_set_doit(struct sk_buff *skb, struct genl_info *info);
+int ftio_nl_mpio_dev_new_doit(struct sk_buff *skb, struct genl_info *info);
+int ftio_nl_mpio_dev_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ftio_nl_mpio_dev_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb);
+int ftio_nl_mpio_dev_set_doit(struct sk_buff *skb, struct genl_info *info);
+int ftio_nl_mpio_path_add_doit(struct sk_buff *skb, struct genl_info *info);
+int ftio_nl_mpio_path_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ftio_nl_mpio_path_set_doit(struct sk_buff *skb, struct genl_info *info);
+int ftio_nl_mpio_path_fail_doit(struct sk_buff *skb, struct genl_info *info);
+int ftio_nl_mpio_path_reinstate_doit(struct sk_buff *skb,
+				     struct genl_info *info);
+int ftio_nl_mpio_path_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb);
 
 enum {
 	FTIO_NLGRP_EVENTS,

@@ -42,6 +42,42 @@ enum ftio_special_mode {
 };
 
 /**
+ * enum ftio_path_state - State of an mpio path. active carries I/O; standby is
+ *   usable but kept back (a lower group); marginal has seen errors and is used
+ *   only when nothing better is left; failed is out of service until a probe
+ *   or the administrator reinstates it; removed is gone.
+ */
+enum ftio_path_state {
+	FTIO_PATH_STATE_ACTIVE,
+	FTIO_PATH_STATE_STANDBY,
+	FTIO_PATH_STATE_MARGINAL,
+	FTIO_PATH_STATE_FAILED,
+	FTIO_PATH_STATE_REMOVED,
+};
+
+/**
+ * enum ftio_mpio_policy - Path selector of an mpio device.
+ */
+enum ftio_mpio_policy {
+	FTIO_MPIO_POLICY_ROUND_ROBIN,
+	FTIO_MPIO_POLICY_QUEUE_DEPTH,
+	FTIO_MPIO_POLICY_SERVICE_TIME,
+	FTIO_MPIO_POLICY_NUMA,
+	FTIO_MPIO_POLICY_WEIGHTED,
+};
+
+/**
+ * enum ftio_failback - What an mpio device does when a path of a better group
+ *   comes back: immediate switches at once, manual waits for the
+ *   administrator, deferred waits failback-delay seconds.
+ */
+enum ftio_failback {
+	FTIO_FAILBACK_IMMEDIATE,
+	FTIO_FAILBACK_MANUAL,
+	FTIO_FAILBACK_DEFERRED,
+};
+
+/**
  * enum ftio_event_code - Stable catalogue of event codes.
  *   Documentation/admin-guide/ftio-events.rst says for each what happened and
  *   what the operator does. Codes are contiguous and never renumbered: a new
@@ -75,6 +111,23 @@ enum ftio_special_mode {
  *   bytes overwritten.
  * @FTIO_EVENT_CODE_POOL_TAG_CHANGED: An administrator changed a tag's quota,
  *   special pool, failure simulation or tracking.
+ * @FTIO_EVENT_CODE_MPIO_PATH_FAILED: An mpio path failed; its I/O went to the
+ *   other paths.
+ * @FTIO_EVENT_CODE_MPIO_PATH_REINSTATED: A failed mpio path works again and is
+ *   back in service.
+ * @FTIO_EVENT_CODE_MPIO_PATH_MARGINAL: An mpio path sees errors and is used
+ *   only as a last resort.
+ * @FTIO_EVENT_CODE_MPIO_PATH_ADDED: A path was added to an mpio device.
+ * @FTIO_EVENT_CODE_MPIO_PATH_REMOVED: A path left an mpio device (removed, or
+ *   its disk went away).
+ * @FTIO_EVENT_CODE_MPIO_QUEUEING: An mpio device has no usable path left and
+ *   queues its I/O.
+ * @FTIO_EVENT_CODE_MPIO_NO_PATH_TIMEOUT: Queued I/O of an mpio device failed
+ *   because no path came back in time.
+ * @FTIO_EVENT_CODE_MPIO_GROUP_SWITCHED: An mpio device switched to another
+ *   path group.
+ * @FTIO_EVENT_CODE_MPIO_DEVICE_CREATED: An mpio device was created.
+ * @FTIO_EVENT_CODE_MPIO_DEVICE_DELETED: An mpio device was deleted.
  */
 enum ftio_event_code {
 	FTIO_EVENT_CODE_MODULE_REGISTERED = 1,
@@ -92,6 +145,16 @@ enum ftio_event_code {
 	FTIO_EVENT_CODE_POOL_LEAK,
 	FTIO_EVENT_CODE_POOL_CORRUPTION,
 	FTIO_EVENT_CODE_POOL_TAG_CHANGED,
+	FTIO_EVENT_CODE_MPIO_PATH_FAILED,
+	FTIO_EVENT_CODE_MPIO_PATH_REINSTATED,
+	FTIO_EVENT_CODE_MPIO_PATH_MARGINAL,
+	FTIO_EVENT_CODE_MPIO_PATH_ADDED,
+	FTIO_EVENT_CODE_MPIO_PATH_REMOVED,
+	FTIO_EVENT_CODE_MPIO_QUEUEING,
+	FTIO_EVENT_CODE_MPIO_NO_PATH_TIMEOUT,
+	FTIO_EVENT_CODE_MPIO_GROUP_SWITCHED,
+	FTIO_EVENT_CODE_MPIO_DEVICE_CREATED,
+	FTIO_EVENT_CODE_MPIO_DEVICE_DELETED,
 };
 
 enum {
@@ -160,6 +223,46 @@ enum {
 };
 
 enum {
+	FTIO_A_MPIO_DEV_NAME = 1,
+	FTIO_A_MPIO_DEV_DISK,
+	FTIO_A_MPIO_DEV_UUID,
+	FTIO_A_MPIO_DEV_POLICY,
+	FTIO_A_MPIO_DEV_FAILBACK,
+	FTIO_A_MPIO_DEV_FAILBACK_DELAY,
+	FTIO_A_MPIO_DEV_NO_PATH_RETRY,
+	FTIO_A_MPIO_DEV_PROBE_INTERVAL,
+	FTIO_A_MPIO_DEV_GROUP,
+	FTIO_A_MPIO_DEV_QUEUED,
+	FTIO_A_MPIO_DEV_FAIL_QUEUED,
+	FTIO_A_MPIO_DEV_PROBE,
+	FTIO_A_MPIO_DEV_PATHS,
+	FTIO_A_MPIO_DEV_USABLE,
+
+	__FTIO_A_MPIO_DEV_MAX,
+	FTIO_A_MPIO_DEV_MAX = (__FTIO_A_MPIO_DEV_MAX - 1)
+};
+
+enum {
+	FTIO_A_MPIO_PATH_DEV = 1,
+	FTIO_A_MPIO_PATH_ID,
+	FTIO_A_MPIO_PATH_BDEV,
+	FTIO_A_MPIO_PATH_STATE,
+	FTIO_A_MPIO_PATH_GROUP,
+	FTIO_A_MPIO_PATH_PRIORITY,
+	FTIO_A_MPIO_PATH_WEIGHT,
+	FTIO_A_MPIO_PATH_IOS,
+	FTIO_A_MPIO_PATH_BYTES,
+	FTIO_A_MPIO_PATH_ERRORS,
+	FTIO_A_MPIO_PATH_IN_FLIGHT,
+	FTIO_A_MPIO_PATH_LATENCY_US,
+	FTIO_A_MPIO_PATH_LAST_ERROR,
+	FTIO_A_MPIO_PATH_FAIL_COUNT,
+
+	__FTIO_A_MPIO_PATH_MAX,
+	FTIO_A_MPIO_PATH_MAX = (__FTIO_A_MPIO_PATH_MAX - 1)
+};
+
+enum {
 	FTIO_A_CATALOGUE_CODE = 1,
 	FTIO_A_CATALOGUE_NAME,
 	FTIO_A_CATALOGUE_SEVERITY,
@@ -177,6 +280,16 @@ enum {
 	FTIO_CMD_CATALOGUE_GET,
 	FTIO_CMD_POOL_GET,
 	FTIO_CMD_POOL_SET,
+	FTIO_CMD_MPIO_DEV_NEW,
+	FTIO_CMD_MPIO_DEV_DEL,
+	FTIO_CMD_MPIO_DEV_GET,
+	FTIO_CMD_MPIO_DEV_SET,
+	FTIO_CMD_MPIO_PATH_ADD,
+	FTIO_CMD_MPIO_PATH_DEL,
+	FTIO_CMD_MPIO_PATH_SET,
+	FTIO_CMD_MPIO_PATH_FAIL,
+	FTIO_CMD_MPIO_PATH_REINSTATE,
+	FTIO_CMD_MPIO_PATH_GET,
 	FTIO_CMD_EVENT_NTF,
 
 	__FTIO_CMD_MAX,
