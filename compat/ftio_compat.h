@@ -21,4 +21,50 @@ static inline struct nlattr **ftio_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+#ifdef FTIO_COMPAT_BLOCK
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+
+/* An exclusively opened block device, the way the kernel at hand does it. */
+struct ftio_bdev {
+#ifdef FTIO_HAVE_BDEV_FILE
+	struct file *file;
+#else
+	struct block_device *bdev;
+#endif
+};
+
+static inline int ftio_bdev_open(struct ftio_bdev *b, dev_t dev, void *holder,
+				 const struct blk_holder_ops *ops)
+{
+#ifdef FTIO_HAVE_BDEV_FILE
+	b->file = bdev_file_open_by_dev(dev, BLK_OPEN_READ | BLK_OPEN_WRITE,
+					holder, ops);
+	return PTR_ERR_OR_ZERO(b->file);
+#else
+	b->bdev = blkdev_get_by_dev(dev, FMODE_READ | FMODE_WRITE | FMODE_EXCL,
+				    holder);
+	return PTR_ERR_OR_ZERO(b->bdev);
+#endif
+}
+
+static inline struct block_device *ftio_bdev_get(const struct ftio_bdev *b)
+{
+#ifdef FTIO_HAVE_BDEV_FILE
+	return file_bdev(b->file);
+#else
+	return b->bdev;
+#endif
+}
+
+static inline void ftio_bdev_close(struct ftio_bdev *b)
+{
+#ifdef FTIO_HAVE_BDEV_FILE
+	bdev_fput(b->file);
+#else
+	blkdev_put(b->bdev, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+#endif
+}
+#endif /* FTIO_COMPAT_BLOCK */
+
 #endif /* _FTIO_COMPAT_H */

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ftio_mpio internals: multipath block devices over any block devices.
+ */
+#ifndef _FTIO_MPIO_H
+#define _FTIO_MPIO_H
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/kobject.h>
+#include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <ftio/core.h>
+#include <ftio/pooltag.h>
+
+#define FTIO_COMPAT_BLOCK
+#include "ftio_compat.h"
+
+#define MPIO_TAG		FTIO_TAG('M', 'p', 'i', 'o')
+#define MPIO_MAX_PATHS		32
+#define MPIO_NAME_LEN		32
+#define MPIO_UUID_LEN		64
+
+/* Path states; the numbers are the netlink ABI (enum ftio_path_state). */
+enum mpio_path_state {
+	MPIO_PATH_ACTIVE = FTIO_PATH_STATE_ACTIVE,
+	MPIO_PATH_STANDBY = FTIO_PATH_STATE_STANDBY,
+	MPIO_PATH_MARGINAL = FTIO_PATH_STATE_MARGINAL,
+	MPIO_PATH_FAILED = FTIO_PATH_STATE_FAILED,
+	MPIO_PATH_REMOVED = FTIO_PATH_STATE_REMOVED,
+};
+
+enum mpio_selector {
+	MPIO_SEL_ROUND_ROBIN = FTIO_MPIO_POLICY_ROUND_ROBIN,
+	MPIO_SEL_QUEUE_DEPTH = FTIO_MPIO_POLICY_QUEUE_DEPTH,
+	MPIO_SEL_SERVICE_TIME = FTIO_MPIO_POLICY_SERVICE_TIME,
+	MPIO_SEL_NUMA = FTIO_MPIO_POLICY_NUMA,
+	MPIO_SEL_WEIGHTED = FTIO_MPIO_POLICY_WEIGHTED,
+};
+
+/* Counters a CPU writes for a path: nothing shared on the fast path. */
+struct mpio_path_pcpu {
+	u64 ios;
+	u64 bytes;
+	u64 errors;
+	long in_flight;		/* may go negative on one CPU; the sum is right */
+};
+
+/* Error history for the marginal and hold-down logic. */
+#define MPIO_HIST		16
+
+struct mpio_hist {
+	unsigned long at[MPIO_HIST];	/* jiffies, a ring */
+	unsigned int next;
+};
+
+struct mpio_dev;
+
+/**
+ * struct mpio_path - one way to the device
+ * @node: in the device's path list (RCU)
+ * @dev: the device
+ * @id: number under paths/
+ * @kobj: /sys/block/mpioN/mpio/paths/<id>/
+ * @ref: held by each I/O in flight; the path is closed when it drops
+ * @bdev: the lower device, opened exclusively for the mpio device
+ * @devt: its device number
+ * @name: its name ("sdb")
+ * @state: enum mpio_path_state
+ * @group: path group; lower numbers are preferred
+ * @priority: preference inside the group (higher first), for failback
+ * @weight: share of I/O under the weighted selector
+ * @node_id: NUMA node of the lower device
+ * @pcpu: counters
+ * @latency_ns: EWMA of completion latency
+ * @last_error: blk_status_t of the last path error, as an errno
+ * @fail_count: times the path failed
+ * @errors: recent errors (marginal detection)
+ * @fails: recent failures (flap detection)
+ * @hold_until: jiffies until which a flapping path stays down
+ * @config: rebuilds the device's path set after a failure
+ * @release: closes the path once the last I/O is done
+ */
+struct mpio_path {
+	struct list_head node;
+	struct mpio_dev *dev;
+	unsigned int id;
+	struct kobject kobj;
+	struct percpu_ref ref;
+	struct ftio_bdev bdev;
+	dev_t devt;
+	char name[BDEVNAME_SIZE];
+	atomic_t state;
+	u32 group;
+	u32 priority;
+	u32 weight;
+	int node_id;
+	struct mpio_path_pcpu __percpu *pcpu;
+	u64 latency_ns;
+	int last_error;
+	atomic_t fail_count;
+	struct mpio_hist errors;
+	struct mpio_hist fails;
+	unsigned long hold_until;
+	struct work_struct config;
+	struct work_struct release;
+};
+
+/* The paths the selector may use now: all usable ones of the best group. */
+struct mpio_pathset {
+	struct rcu_head rcu;
+	unsigned int n;
+	u32 weights;			/* sum of weights */
+	struct mpio_path *p[];
+};
+
+struct mpio_dev_pcpu {
+	unsigned int rr;		/* round-robin cursor */
+};
+
+/**
+ * struct mpio_dev - a multipath block device, /dev/mpioN
+ * @node: in the list of devices
+ * @index: N
+ * @disk: the gendisk
+ * @name: administrator's name (also the netlink key); defaults to mpioN
+ * @uuid: identity of the logical unit behind the paths
+ * @lock: serialises configuration (paths, settings)
+ * @paths: all paths (RCU for readers)
+ * @npaths: their number
+ * @next_id: id of the next path
+ * @active: what the selector uses (RCU)
+ * @selector: enum mpio_selector
+ * @failback: FTIO_FAILBACK_*
+ * @failback_delay: seconds, for deferred failback
+ * @failback_at: jiffies when a deferred failback happens, 0 if none due
+ * @failback_work: rebuilds the path set then
+ * @group: group in use (for manual failback and switching)
+ * @no_path_retry: seconds to queue without a path; 0 fail, -1 forever
+ * @probe_interval: seconds between health probes; 0 off
+ * @pcpu: per-CPU state of the selector
+ * @bs: bio set for the clones sent to the paths
+ * @qlock: protects @queued, @qdeadline
+ * @queued: bios waiting for a path
+ * @nqueued: their number
+ * @qdeadline: jiffies at which queued I/O fails (when queueing started +
+ *	no_path_retry)
+ * @retry: clones to resubmit after a path error
+ * @work: resubmits @retry and @queued, enforces the deadline
+ * @probe: periodic health probe
+ * @kobj: /sys/block/mpioN/mpio/
+ * @paths_kobj: /sys/block/mpioN/mpio/paths/
+ * @dying: being deleted
+ * @pr_key: the key registered through pr_ops, given to new paths too
+ * @pr_flags: its flags
+ * @live_paths: paths not yet closed
+ * @paths_wq: where delete waits for them
+ */
+struct mpio_dev {
+	struct list_head node;
+	int index;
+	struct gendisk *disk;
+	char name[MPIO_NAME_LEN];
+	char uuid[MPIO_UUID_LEN];
+	struct mutex lock;
+	struct list_head paths;
+	unsigned int npaths;
+	unsigned int next_id;
+	struct mpio_pathset __rcu *active;
+	u32 selector;
+	u32 failback;
+	u32 failback_delay;
+	unsigned long failback_at;
+	struct delayed_work failback_work;
+	u32 group;
+	int no_path_retry;
+	unsigned int probe_interval;
+	struct mpio_dev_pcpu __percpu *pcpu;
+	struct bio_set bs;
+	spinlock_t qlock;
+	struct bio_list queued;
+	unsigned int nqueued;
+	unsigned long qdeadline;
+	struct bio_list retry;
+	struct delayed_work work;
+	struct delayed_work probe;
+	struct kobject *kobj;
+	struct kobject *paths_kobj;
+	bool dying;
+	u64 pr_key;
+	u32 pr_flags;
+	atomic_t live_paths;
+	wait_queue_head_t paths_wq;
+};
+
+/* The context of one clone, in front of it in the bio set. */
+struct mpio_io {
+	struct mpio_dev *dev;
+	struct bio *orig;
+	struct mpio_path *path;
+	unsigned long start;		/* jiffies: I/O accounting of @orig */
+	u64 issued_ns;			/* latency of this clone */
+	struct bio clone;
+};
+
+extern struct ftio_module mpio_module;
+extern const struct attribute_group *mpio_root_groups[];
+
+/* mpio_dev.c */
+extern struct workqueue_struct *mpio_wq;
+int mpio_devs_init(void);
+int mpio_dev_create(const char *name, struct mpio_dev **out,
+		    struct netlink_ext_ack *extack);
+int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack);
+struct mpio_dev *mpio_dev_find(const char *name);
+void mpio_dev_kick(struct mpio_dev *d);
+void mpio_fail_queued(struct mpio_dev *d);
+void mpio_devs_exit(void);
+extern struct mutex mpio_devs_lock;
+extern struct list_head mpio_devs;
+
+/* mpio_path.c */
+int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
+		  struct mpio_path **out, struct netlink_ext_ack *extack);
+int mpio_path_remove(struct mpio_path *p, struct netlink_ext_ack *extack);
+struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec);
+void mpio_path_fail(struct mpio_path *p, int err, const char *why);
+int mpio_path_reinstate(struct mpio_path *p, bool by_admin);
+void mpio_path_set_state(struct mpio_path *p, int state, const char *why);
+void mpio_rebuild_active(struct mpio_dev *d);
+int mpio_switch_group(struct mpio_dev *d, u32 group,
+		      struct netlink_ext_ack *extack);
+void mpio_path_stats(struct mpio_path *p, struct mpio_path_pcpu *sum);
+bool mpio_hist_add(struct mpio_hist *h, unsigned long now, unsigned int n,
+		   unsigned long window);
+const char *mpio_path_state_name(int state);
+
+/* mpio_select.c */
+struct mpio_path *mpio_select(struct mpio_dev *d, struct mpio_pathset *set);
+const char *mpio_selector_name(u32 sel);
+int mpio_selector_parse(const char *s);
+
+/* mpio_probe.c */
+void mpio_probe_work(struct work_struct *work);
+void mpio_probe_now(struct mpio_dev *d);
+int mpio_probe_path(struct mpio_path *p);
+
+/* mpio_sysfs.c */
+int mpio_dev_sysfs_add(struct mpio_dev *d);
+void mpio_dev_sysfs_del(struct mpio_dev *d);
+int mpio_path_sysfs_add(struct mpio_path *p);
+void mpio_path_sysfs_del(struct mpio_path *p);
+
+/* mpio_nl.c */
+extern const struct ftio_nl_handler mpio_nl_handlers[10];
+
+#endif /* _FTIO_MPIO_H */

@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpio devices: the I/O path.
+ *
+ * A bio to /dev/mpioN is cloned onto one path the selector picks. The
+ * clone's completion decides: success or an error that is the target's
+ * (medium, no space, not supported, reservation conflict, protection)
+ * completes the original bio; a path error fails the path and sends the
+ * original bio again, from its original position, over another path.
+ * With no usable path left, bios wait in a queue for no_path_retry
+ * seconds (or forever, or not at all) and go on as soon as a path is
+ * back. Each original bio completes exactly once.
+ */
+#define pr_fmt(fmt) "ftio_mpio: " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/ctype.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/pr.h>
+#include <linux/slab.h>
+
+#include "mpio.h"
+
+DEFINE_MUTEX(mpio_devs_lock);
+LIST_HEAD(mpio_devs);
+static DEFINE_IDA(mpio_ida);
+static int mpio_major;
+
+struct workqueue_struct *mpio_wq;
+
+static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io);
+
+/* End the original bio of a clone that will not be sent (again). */
+static void mpio_fail_io(struct mpio_io *io, blk_status_t status)
+{
+	struct bio *orig = io->orig;
+
+	orig->bi_status = status;
+	bio_end_io_acct(orig, io->start);
+	bio_put(&io->clone);
+	bio_endio(orig);
+}
+
+static void mpio_end_io(struct bio *clone)
+{
+	struct mpio_io *io = container_of(clone, struct mpio_io, clone);
+	struct mpio_path *p = io->path;
+	struct mpio_dev *d = io->dev;
+	blk_status_t status = clone->bi_status;
+	struct bio *orig = io->orig;
+	u64 lat = ktime_get_ns() - io->issued_ns;
+
+	this_cpu_dec(p->pcpu->in_flight);
+	/* A moving average over ~8 completions; races only blur it. */
+	WRITE_ONCE(p->latency_ns, p->latency_ns - (p->latency_ns >> 3) + (lat >> 3));
+
+	if (unlikely(status) && blk_path_error(status) &&
+	    !(orig->bi_opf & REQ_FAILFAST_TRANSPORT)) {
+		unsigned long flags;
+
+		this_cpu_inc(p->pcpu->errors);
+		mpio_path_fail(p, blk_status_to_errno(status), "I/O error");
+		percpu_ref_put(&p->ref);
+		/* Send it again from the work item, over another path. */
+		spin_lock_irqsave(&d->qlock, flags);
+		bio_list_add(&d->retry, clone);
+		spin_unlock_irqrestore(&d->qlock, flags);
+		mod_delayed_work(mpio_wq, &d->work, 0);
+		return;
+	}
+	if (unlikely(status))
+		this_cpu_inc(p->pcpu->errors);
+	mpio_fail_io(io, status);	/* completes, with or without error */
+	percpu_ref_put(&p->ref);
+}
+
+/* No usable path: queue (the clone keeps the context), or fail. */
+static void mpio_queue(struct mpio_dev *d, struct mpio_io *io)
+{
+	unsigned long flags;
+	bool first, deadline = false;
+
+	if (READ_ONCE(d->no_path_retry) == 0 || READ_ONCE(d->dying)) {
+		mpio_fail_io(io, BLK_STS_IOERR);
+		return;
+	}
+	if (io->orig->bi_opf & REQ_NOWAIT) {
+		mpio_fail_io(io, BLK_STS_AGAIN);
+		return;
+	}
+	spin_lock_irqsave(&d->qlock, flags);
+	first = !d->nqueued;
+	if (first && d->no_path_retry > 0) {
+		d->qdeadline = jiffies + d->no_path_retry * HZ;
+		deadline = true;
+	}
+	bio_list_add(&d->queued, &io->clone);
+	d->nqueued++;
+	spin_unlock_irqrestore(&d->qlock, flags);
+	if (first) {
+		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_QUEUEING,
+				disk_to_dev(d->disk), d->name,
+				"no usable path: queueing I/O %s",
+				d->no_path_retry < 0 ? "until a path is back" :
+				"for no_path_retry seconds");
+		if (deadline)
+			mod_delayed_work(mpio_wq, &d->work, d->no_path_retry * HZ);
+	}
+}
+
+static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io)
+{
+	struct bio *clone = &io->clone;
+	struct mpio_pathset *set;
+	struct mpio_path *p;
+
+	rcu_read_lock();
+	set = rcu_dereference(d->active);
+	p = set ? mpio_select(d, set) : NULL;
+	if (p && !percpu_ref_tryget_live_rcu(&p->ref))
+		p = NULL;
+	rcu_read_unlock();
+	if (unlikely(!p)) {
+		mpio_queue(d, io);
+		return;
+	}
+	bio_set_dev(clone, ftio_bdev_get(&p->bdev));
+	io->path = p;
+	io->issued_ns = ktime_get_ns();
+	this_cpu_inc(p->pcpu->ios);
+	this_cpu_add(p->pcpu->bytes, clone->bi_iter.bi_size);
+	this_cpu_inc(p->pcpu->in_flight);
+	submit_bio_noacct(clone);
+}
+
+/* A clone of orig with its context, not bound to a path yet. */
+static struct mpio_io *mpio_clone(struct mpio_dev *d, struct bio *orig,
+				  unsigned long start)
+{
+	struct bio *clone = bio_alloc_clone(NULL, orig, GFP_NOIO, &d->bs);
+	struct mpio_io *io;
+
+	if (unlikely(!clone))
+		return NULL;
+	io = container_of(clone, struct mpio_io, clone);
+	io->dev = d;
+	io->orig = orig;
+	io->path = NULL;
+	io->start = start;
+	clone->bi_end_io = mpio_end_io;
+	clone->bi_private = io;
+	return io;
+}
+
+static void mpio_submit_bio(struct bio *bio)
+{
+	struct mpio_dev *d = bio->bi_bdev->bd_disk->private_data;
+	unsigned long start = bio_start_io_acct(bio);
+	struct mpio_io *io = mpio_clone(d, bio, start);
+
+	if (unlikely(!io)) {
+		bio->bi_status = BLK_STS_RESOURCE;
+		bio_end_io_acct(bio, start);
+		bio_endio(bio);
+		return;
+	}
+	mpio_dispatch(d, io);
+}
+
+/*
+ * The work item: resubmit what failed over (as a fresh clone: the lower
+ * device may have advanced the old one), send queued I/O when a path is
+ * back, fail it at the deadline.
+ */
+static void mpio_work(struct work_struct *work)
+{
+	struct mpio_dev *d = container_of(to_delayed_work(work), struct mpio_dev, work);
+	struct bio_list retry, queued;
+	struct mpio_pathset *set;
+	unsigned long flags;
+	bool usable, expired = false;
+	unsigned int n;
+	struct bio *b;
+
+	rcu_read_lock();
+	set = rcu_dereference(d->active);
+	usable = set && set->n;
+	rcu_read_unlock();
+
+	spin_lock_irqsave(&d->qlock, flags);
+	retry = d->retry;
+	bio_list_init(&d->retry);
+	bio_list_init(&queued);
+	n = d->nqueued;
+	if (n && (usable || d->dying ||
+		  (d->no_path_retry >= 0 && time_after_eq(jiffies, d->qdeadline)))) {
+		queued = d->queued;
+		bio_list_init(&d->queued);
+		d->nqueued = 0;
+		expired = !usable;
+	}
+	spin_unlock_irqrestore(&d->qlock, flags);
+
+	while ((b = bio_list_pop(&retry))) {
+		struct mpio_io *old = container_of(b, struct mpio_io, clone);
+		struct mpio_io *io = mpio_clone(d, old->orig, old->start);
+
+		if (!io) {
+			mpio_fail_io(old, BLK_STS_RESOURCE);
+			continue;
+		}
+		bio_put(b);
+		mpio_dispatch(d, io);
+	}
+	if (expired && n && !d->dying)
+		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_NO_PATH_TIMEOUT,
+				disk_to_dev(d->disk), d->name,
+				"no path came back in time: %u queued bios failed", n);
+	while ((b = bio_list_pop(&queued))) {
+		struct mpio_io *io = container_of(b, struct mpio_io, clone);
+
+		if (expired)
+			mpio_fail_io(io, BLK_STS_IOERR);
+		else
+			mpio_dispatch(d, io);
+	}
+}
+
+/**
+ * mpio_dev_kick() - look at the queues again (a path is back, a setting
+ *	changed)
+ * @d: the device
+ */
+void mpio_dev_kick(struct mpio_dev *d)
+{
+	mod_delayed_work(mpio_wq, &d->work, 0);
+}
+
+/**
+ * mpio_fail_queued() - fail the queued I/O now
+ * @d: the device
+ */
+void mpio_fail_queued(struct mpio_dev *d)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->qlock, flags);
+	d->qdeadline = jiffies;
+	if (d->no_path_retry < 0 && d->nqueued) {
+		struct bio_list q = d->queued;
+		struct bio *b;
+
+		bio_list_init(&d->queued);
+		d->nqueued = 0;
+		spin_unlock_irqrestore(&d->qlock, flags);
+		while ((b = bio_list_pop(&q)))
+			mpio_fail_io(container_of(b, struct mpio_io, clone),
+				     BLK_STS_IOERR);
+		return;
+	}
+	spin_unlock_irqrestore(&d->qlock, flags);
+	mpio_dev_kick(d);
+}
+
+/* Persistent reservations ------------------------------------------ */
+
+static struct mpio_path *mpio_pr_path(struct mpio_dev *d)
+{
+	struct mpio_pathset *set;
+	struct mpio_path *p = NULL;
+
+	rcu_read_lock();
+	set = rcu_dereference(d->active);
+	if (set && set->n && percpu_ref_tryget_live_rcu(&set->p[0]->ref))
+		p = set->p[0];
+	rcu_read_unlock();
+	return p;
+}
+
+static const struct pr_ops *mpio_path_pr_ops(struct mpio_path *p)
+{
+	return ftio_bdev_get(&p->bdev)->bd_disk->fops->pr_ops;
+}
+
+static int mpio_pr_register(struct block_device *bdev, u64 old_key,
+			    u64 new_key, u32 flags)
+{
+	struct mpio_dev *d = bdev->bd_disk->private_data;
+	struct mpio_path *p;
+	int ret = -ENODEV, err;
+
+	/* Every path registers, so that any of them can carry the I/O. */
+	mutex_lock(&d->lock);
+	list_for_each_entry(p, &d->paths, node) {
+		const struct pr_ops *ops = mpio_path_pr_ops(p);
+
+		if (atomic_read(&p->state) == MPIO_PATH_REMOVED)
+			continue;
+		if (!ops || !ops->pr_register) {
+			ret = -EOPNOTSUPP;
+			break;
+		}
+		err = ops->pr_register(ftio_bdev_get(&p->bdev), old_key, new_key,
+				       flags);
+		if (err && atomic_read(&p->state) == MPIO_PATH_ACTIVE) {
+			ret = err;
+			break;
+		}
+		ret = 0;
+	}
+	if (!ret) {
+		d->pr_key = new_key;
+		d->pr_flags = flags;
+	}
+	mutex_unlock(&d->lock);
+	return ret;
+}
+
+#define MPIO_PR_VIA_ONE_PATH(call, ...)					\
+	struct mpio_dev *d = bdev->bd_disk->private_data;		\
+	struct mpio_path *p = mpio_pr_path(d);				\
+	const struct pr_ops *ops;					\
+	int ret = -EOPNOTSUPP;						\
+									\
+	if (!p)								\
+		return -ENODEV;						\
+	ops = mpio_path_pr_ops(p);					\
+	if (ops && ops->call)						\
+		ret = ops->call(ftio_bdev_get(&p->bdev), __VA_ARGS__);	\
+	percpu_ref_put(&p->ref);					\
+	return ret
+
+static int mpio_pr_reserve(struct block_device *bdev, u64 key,
+			   enum pr_type type, u32 flags)
+{
+	MPIO_PR_VIA_ONE_PATH(pr_reserve, key, type, flags);
+}
+
+static int mpio_pr_release(struct block_device *bdev, u64 key,
+			   enum pr_type type)
+{
+	MPIO_PR_VIA_ONE_PATH(pr_release, key, type);
+}
+
+static int mpio_pr_preempt(struct block_device *bdev, u64 old_key,
+			   u64 new_key, enum pr_type type, bool abort)
+{
+	MPIO_PR_VIA_ONE_PATH(pr_preempt, old_key, new_key, type, abort);
+}
+
+static int mpio_pr_clear(struct block_device *bdev, u64 key)
+{
+	MPIO_PR_VIA_ONE_PATH(pr_clear, key);
+}
+
+#ifdef FTIO_HAVE_PR_READ_KEYS
+static int mpio_pr_read_keys(struct block_device *bdev,
+			     struct pr_keys *keys)
+{
+	MPIO_PR_VIA_ONE_PATH(pr_read_keys, keys);
+}
+
+static int mpio_pr_read_reservation(struct block_device *bdev,
+				    struct pr_held_reservation *rsv)
+{
+	MPIO_PR_VIA_ONE_PATH(pr_read_reservation, rsv);
+}
+#endif
+
+static const struct pr_ops mpio_pr_ops = {
+	.pr_register = mpio_pr_register,
+	.pr_reserve = mpio_pr_reserve,
+	.pr_release = mpio_pr_release,
+	.pr_preempt = mpio_pr_preempt,
+	.pr_clear = mpio_pr_clear,
+#ifdef FTIO_HAVE_PR_READ_KEYS
+	.pr_read_keys = mpio_pr_read_keys,
+	.pr_read_reservation = mpio_pr_read_reservation,
+#endif
+};
+
+static const struct block_device_operations mpio_fops = {
+	.owner = THIS_MODULE,
+	.submit_bio = mpio_submit_bio,
+	.pr_ops = &mpio_pr_ops,
+};
+
+/* Devices ------------------------------------------------------------ */
+
+/**
+ * mpio_dev_find() - look a device up by name
+ * @name: its name
+ *
+ * Context: mpio_devs_lock held.
+ * Return: the device or NULL.
+ */
+struct mpio_dev *mpio_dev_find(const char *name)
+{
+	struct mpio_dev *d;
+
+	list_for_each_entry(d, &mpio_devs, node)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+static bool mpio_name_ok(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (!len || len >= MPIO_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-' &&
+		    name[i] != '.')
+			return false;
+	return true;
+}
+
+static struct gendisk *mpio_alloc_disk(void)
+{
+#ifdef FTIO_HAVE_QUEUE_LIMITS_UPDATE
+	struct queue_limits lim;
+
+	blk_set_stacking_limits(&lim);
+	lim.features |= BLK_FEAT_IO_STAT;
+	return blk_alloc_disk(&lim, NUMA_NO_NODE);
+#else
+	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	blk_set_stacking_limits(&disk->queue->limits);
+	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
+	return disk;
+#endif
+}
+
+/**
+ * mpio_dev_create() - make an empty mpio device
+ * @name: its name, or "" for mpioN
+ * @out: the new device
+ * @extack: where to say what went wrong
+ *
+ * Context: mpio_devs_lock held.
+ * Return: 0 or a negative errno.
+ */
+int mpio_dev_create(const char *name, struct mpio_dev **out,
+		    struct netlink_ext_ack *extack)
+{
+	struct mpio_dev *d;
+	int ret;
+
+	if (*name && !mpio_name_ok(name)) {
+		NL_SET_ERR_MSG(extack, "ftio: an mpio name is 1-31 of [A-Za-z0-9_.-]");
+		return -EINVAL;
+	}
+	if (*name && mpio_dev_find(name)) {
+		NL_SET_ERR_MSG(extack, "ftio: an mpio device of that name exists");
+		return -EEXIST;
+	}
+	d = ftio_pool_zalloc(sizeof(*d), GFP_KERNEL, MPIO_TAG);
+	if (!d)
+		return -ENOMEM;
+	d->index = ida_alloc(&mpio_ida, GFP_KERNEL);
+	if (d->index < 0) {
+		ret = d->index;
+		goto err_free;
+	}
+	if (*name)
+		strscpy(d->name, name, sizeof(d->name));
+	else
+		snprintf(d->name, sizeof(d->name), "mpio%d", d->index);
+	if (mpio_dev_find(d->name)) {
+		NL_SET_ERR_MSG(extack, "ftio: an mpio device of that name exists");
+		ret = -EEXIST;
+		goto err_ida;
+	}
+	mutex_init(&d->lock);
+	INIT_LIST_HEAD(&d->paths);
+	spin_lock_init(&d->qlock);
+	bio_list_init(&d->queued);
+	bio_list_init(&d->retry);
+	INIT_DELAYED_WORK(&d->work, mpio_work);
+	INIT_DELAYED_WORK(&d->probe, mpio_probe_work);
+	init_waitqueue_head(&d->paths_wq);
+	d->selector = MPIO_SEL_ROUND_ROBIN;
+	d->failback = 0;
+	d->no_path_retry = 60;
+	d->probe_interval = 5;
+	d->pcpu = alloc_percpu(struct mpio_dev_pcpu);
+	if (!d->pcpu) {
+		ret = -ENOMEM;
+		goto err_ida;
+	}
+	ret = bioset_init(&d->bs, 256, offsetof(struct mpio_io, clone),
+			  BIOSET_NEED_BVECS);
+	if (ret)
+		goto err_pcpu;
+
+	d->disk = mpio_alloc_disk();
+	if (IS_ERR(d->disk)) {
+		ret = PTR_ERR(d->disk);
+		goto err_bs;
+	}
+	d->disk->major = mpio_major;
+	d->disk->first_minor = d->index;
+	d->disk->minors = 1;
+	d->disk->fops = &mpio_fops;
+	d->disk->private_data = d;
+	d->disk->flags |= GENHD_FL_NO_PART;
+	snprintf(d->disk->disk_name, DISK_NAME_LEN, "mpio%d", d->index);
+	set_capacity(d->disk, 0);
+	ret = add_disk(d->disk);
+	if (ret)
+		goto err_disk;
+	ret = mpio_dev_sysfs_add(d);
+	if (ret)
+		goto err_del;
+	list_add_tail(&d->node, &mpio_devs);
+	queue_delayed_work(mpio_wq, &d->probe, d->probe_interval * HZ);
+	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_DEVICE_CREATED,
+			disk_to_dev(d->disk), d->name, "/dev/%s created",
+			d->disk->disk_name);
+	*out = d;
+	return 0;
+
+err_del:
+	del_gendisk(d->disk);
+err_disk:
+	put_disk(d->disk);
+err_bs:
+	bioset_exit(&d->bs);
+err_pcpu:
+	free_percpu(d->pcpu);
+err_ida:
+	ida_free(&mpio_ida, d->index);
+err_free:
+	ftio_pool_free(d, MPIO_TAG);
+	return ret;
+}
+
+static bool mpio_dev_open(struct mpio_dev *d)
+{
+	return disk_openers(d->disk) > 0;
+}
+
+/**
+ * mpio_dev_delete() - delete a device nobody has open
+ * @d: the device
+ * @extack: where to say why not
+ *
+ * Queued I/O fails; paths are closed once their last I/O is done.
+ *
+ * Context: mpio_devs_lock held.
+ * Return: 0 or -EBUSY.
+ */
+int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
+{
+	struct mpio_path *p, *tmp;
+
+	if (mpio_dev_open(d)) {
+		NL_SET_ERR_MSG(extack, "ftio: the mpio device is open");
+		return -EBUSY;
+	}
+	WRITE_ONCE(d->dying, true);
+	list_del(&d->node);
+	cancel_delayed_work_sync(&d->probe);
+	mpio_fail_queued(d);
+	flush_delayed_work(&d->work);
+	del_gendisk(d->disk);
+
+	mutex_lock(&d->lock);
+	list_for_each_entry_safe(p, tmp, &d->paths, node)
+		mpio_path_remove(p, NULL);
+	mutex_unlock(&d->lock);
+	/* Paths close when their last I/O completes; wait for that. */
+	wait_event(d->paths_wq, !atomic_read(&d->live_paths));
+	cancel_delayed_work_sync(&d->work);
+
+	mpio_dev_sysfs_del(d);
+	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_DEVICE_DELETED, NULL,
+			d->name, "/dev/%s deleted", d->disk->disk_name);
+	put_disk(d->disk);
+	bioset_exit(&d->bs);
+	free_percpu(d->pcpu);
+	synchronize_rcu();
+	ftio_pool_free(rcu_dereference_protected(d->active, true), MPIO_TAG);
+	ida_free(&mpio_ida, d->index);
+	ftio_pool_free(d, MPIO_TAG);
+	return 0;
+}
+
+int mpio_devs_init(void)
+{
+	mpio_wq = alloc_workqueue("ftio_mpio", WQ_MEM_RECLAIM, 0);
+	if (!mpio_wq)
+		return -ENOMEM;
+	mpio_major = register_blkdev(0, "mpio");
+	if (mpio_major < 0) {
+		destroy_workqueue(mpio_wq);
+		return mpio_major;
+	}
+	return 0;
+}
+
+void mpio_devs_exit(void)
+{
+	struct mpio_dev *d, *tmp;
+
+	mutex_lock(&mpio_devs_lock);
+	list_for_each_entry_safe(d, tmp, &mpio_devs, node)
+		mpio_dev_delete(d, NULL);
+	mutex_unlock(&mpio_devs_lock);
+	unregister_blkdev(mpio_major, "mpio");
+	ida_destroy(&mpio_ida);
+	destroy_workqueue(mpio_wq);
+}

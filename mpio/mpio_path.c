@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpio paths: adding one (with an identity check), removing one under
+ * I/O, failing and reinstating, the marginal and flapping logic, and the
+ * set of paths the selector uses, rebuilt after every change.
+ */
+#define pr_fmt(fmt) "ftio_mpio: " fmt
+
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/pr.h>
+#include <linux/slab.h>
+
+#include "mpio.h"
+
+/* Marginal: this many errors in the window; flapping: this many failures. */
+#define MPIO_MARGINAL_ERRORS	5
+#define MPIO_MARGINAL_WINDOW	(60 * HZ)
+#define MPIO_FLAP_FAILS		3
+#define MPIO_FLAP_WINDOW	(60 * HZ)
+#define MPIO_HOLD_DOWN		(120 * HZ)
+
+static const char *const mpio_state_names[] = {
+	[MPIO_PATH_ACTIVE] = "active",
+	[MPIO_PATH_STANDBY] = "standby",
+	[MPIO_PATH_MARGINAL] = "marginal",
+	[MPIO_PATH_FAILED] = "failed",
+	[MPIO_PATH_REMOVED] = "removed",
+};
+
+const char *mpio_path_state_name(int state)
+{
+	if (state >= 0 && state < ARRAY_SIZE(mpio_state_names))
+		return mpio_state_names[state];
+	return "unknown";
+}
+
+/**
+ * mpio_hist_add() - note an event and count those within a window
+ * @h: the history
+ * @now: jiffies
+ * @n: threshold
+ * @window: the window, in jiffies
+ *
+ * Return: true if at least @n events (this one included) fall in @window.
+ */
+bool mpio_hist_add(struct mpio_hist *h, unsigned long now, unsigned int n,
+		   unsigned long window)
+{
+	unsigned int i, count = 0;
+
+	h->at[h->next++ % MPIO_HIST] = now;
+	for (i = 0; i < MPIO_HIST; i++)
+		if (h->at[i] && time_before_eq(now - window, h->at[i]))
+			count++;
+	return count >= n;
+}
+
+static unsigned int mpio_hist_recent(const struct mpio_hist *h,
+				     unsigned long now, unsigned long window)
+{
+	unsigned int i, count = 0;
+
+	for (i = 0; i < MPIO_HIST; i++)
+		if (h->at[i] && time_before_eq(now - window, h->at[i]))
+			count++;
+	return count;
+}
+
+void mpio_path_stats(struct mpio_path *p, struct mpio_path_pcpu *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		struct mpio_path_pcpu *c = per_cpu_ptr(p->pcpu, cpu);
+
+		sum->ios += READ_ONCE(c->ios);
+		sum->bytes += READ_ONCE(c->bytes);
+		sum->errors += READ_ONCE(c->errors);
+		sum->in_flight += READ_ONCE(c->in_flight);
+	}
+	if (sum->in_flight < 0)
+		sum->in_flight = 0;
+}
+
+static bool mpio_usable(int state)
+{
+	return state == MPIO_PATH_ACTIVE || state == MPIO_PATH_STANDBY ||
+	       state == MPIO_PATH_MARGINAL;
+}
+
+/**
+ * mpio_rebuild_active() - choose the group and publish the usable paths
+ * @d: the device
+ *
+ * The group in use stays while it has a usable path, unless a better
+ * (lower-numbered) group is usable and failback is immediate; marginal
+ * paths serve only when no other path is usable.
+ *
+ * Context: d->lock held.
+ */
+void mpio_rebuild_active(struct mpio_dev *d)
+{
+	struct mpio_pathset *set, *old;
+	u32 best = U32_MAX, group = d->group;
+	bool cur_ok = false, only_marginal = true;
+	struct mpio_path *p;
+	unsigned int n = 0;
+
+	list_for_each_entry(p, &d->paths, node) {
+		int st = atomic_read(&p->state);
+
+		if (st == MPIO_PATH_ACTIVE || st == MPIO_PATH_STANDBY) {
+			only_marginal = false;
+			best = min(best, p->group);
+			cur_ok |= p->group == d->group;
+		}
+	}
+	if (only_marginal) {
+		list_for_each_entry(p, &d->paths, node)
+			if (atomic_read(&p->state) == MPIO_PATH_MARGINAL)
+				best = min(best, p->group);
+	}
+	if (best != U32_MAX && !cur_ok) {
+		group = best;
+		d->failback_at = 0;
+	} else if (best < d->group) {
+		/* A better group is back: fail back as the device says. */
+		if (d->failback == FTIO_FAILBACK_IMMEDIATE) {
+			group = best;
+		} else if (d->failback == FTIO_FAILBACK_DEFERRED) {
+			if (!d->failback_at) {
+				d->failback_at = jiffies + d->failback_delay * HZ;
+				queue_delayed_work(mpio_wq, &d->failback_work,
+						   d->failback_delay * HZ);
+			} else if (time_after_eq(jiffies, d->failback_at)) {
+				group = best;
+				d->failback_at = 0;
+			}
+		}
+	} else {
+		d->failback_at = 0;
+	}
+
+	set = ftio_pool_zalloc(struct_size(set, p, MPIO_MAX_PATHS), GFP_KERNEL,
+			       MPIO_TAG);
+	if (!set)
+		return;	/* the old set stays; the next change retries */
+	list_for_each_entry(p, &d->paths, node) {
+		int st = atomic_read(&p->state);
+
+		if (st == MPIO_PATH_FAILED || st == MPIO_PATH_REMOVED)
+			continue;
+		if (st == MPIO_PATH_MARGINAL) {
+			if (only_marginal && p->group == group)
+				set->p[n++] = p;
+			continue;
+		}
+		atomic_set(&p->state, p->group == group ? MPIO_PATH_ACTIVE :
+						      MPIO_PATH_STANDBY);
+		if (p->group == group && n < MPIO_MAX_PATHS) {
+			set->p[n++] = p;
+			set->weights += p->weight;
+		}
+	}
+	set->n = n;
+	if (group != d->group && best != U32_MAX) {
+		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_GROUP_SWITCHED,
+				disk_to_dev(d->disk), d->name,
+				"path group %u -> %u", d->group, group);
+		d->group = group;
+	}
+	old = rcu_replace_pointer(d->active, set, lockdep_is_held(&d->lock));
+	if (old) {
+		synchronize_rcu();
+		ftio_pool_free(old, MPIO_TAG);
+	}
+	if (n)
+		mpio_dev_kick(d);	/* queued I/O can go */
+}
+
+static void mpio_path_config_work(struct work_struct *work);
+
+/**
+ * mpio_path_fail() - take a path out of service after an error
+ * @p: the path
+ * @err: negative errno of the error
+ * @why: for the event
+ *
+ * Context: any (I/O completion included); the rebuild runs in a work item.
+ */
+void mpio_path_fail(struct mpio_path *p, int err, const char *why)
+{
+	unsigned long now = jiffies;
+	int st = atomic_read(&p->state);
+
+	p->last_error = err;
+	if (mpio_hist_add(&p->errors, now, MPIO_MARGINAL_ERRORS,
+			  MPIO_MARGINAL_WINDOW) && st == MPIO_PATH_MARGINAL)
+		return;	/* a marginal path keeps serving as a last resort */
+	do {
+		if (!mpio_usable(st))
+			return;	/* failed or removed already */
+	} while (!atomic_try_cmpxchg(&p->state, &st, MPIO_PATH_FAILED));
+
+	atomic_inc(&p->fail_count);
+	if (mpio_hist_add(&p->fails, now, MPIO_FLAP_FAILS, MPIO_FLAP_WINDOW))
+		WRITE_ONCE(p->hold_until, now + MPIO_HOLD_DOWN);
+	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_FAILED,
+			disk_to_dev(p->dev->disk), p->name,
+			"%s: path %u (%s) failed: %s (%d)%s", p->dev->name, p->id,
+			p->name, why, err,
+			time_after(READ_ONCE(p->hold_until), now) ?
+			"; flapping, held down" : "");
+	queue_work(mpio_wq, &p->config);
+}
+
+/**
+ * mpio_path_reinstate() - put a failed path back in service
+ * @p: the path
+ * @by_admin: an administrator asked (ignores the flapping hold-down)
+ *
+ * Context: process context; takes the device's lock.
+ * Return: 0, -EBUSY while held down, -EINVAL if not failed.
+ */
+int mpio_path_reinstate(struct mpio_path *p, bool by_admin)
+{
+	struct mpio_dev *d = p->dev;
+	unsigned long now = jiffies;
+	int st, ret = 0;
+
+	mutex_lock(&d->lock);
+	st = atomic_read(&p->state);
+	if (st != MPIO_PATH_FAILED) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!by_admin && time_before(now, READ_ONCE(p->hold_until))) {
+		ret = -EBUSY;
+		goto out;
+	}
+	WRITE_ONCE(p->hold_until, 0);
+	if (mpio_hist_recent(&p->errors, now, MPIO_MARGINAL_WINDOW) >=
+	    MPIO_MARGINAL_ERRORS) {
+		atomic_set(&p->state, MPIO_PATH_MARGINAL);
+		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_MARGINAL,
+				disk_to_dev(d->disk), p->name,
+				"%s: path %u (%s) back, but marginal: %u errors in %u s",
+				d->name, p->id, p->name,
+				mpio_hist_recent(&p->errors, now, MPIO_MARGINAL_WINDOW),
+				MPIO_MARGINAL_WINDOW / HZ);
+	} else {
+		atomic_set(&p->state, MPIO_PATH_STANDBY);
+		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_REINSTATED,
+				disk_to_dev(d->disk), p->name,
+				"%s: path %u (%s) reinstated%s", d->name, p->id,
+				p->name, by_admin ? " by the administrator" : "");
+	}
+	mpio_rebuild_active(d);
+out:
+	mutex_unlock(&d->lock);
+	return ret;
+}
+
+/* A marginal path that has been quiet for a window is fully back. */
+static void mpio_path_promote(struct mpio_path *p)
+{
+	if (atomic_read(&p->state) == MPIO_PATH_MARGINAL &&
+	    !mpio_hist_recent(&p->errors, jiffies, MPIO_MARGINAL_WINDOW)) {
+		atomic_set(&p->state, MPIO_PATH_STANDBY);
+		mpio_rebuild_active(p->dev);
+	}
+}
+
+/**
+ * mpio_path_set_state() - state change asked for by the administrator
+ * @p: the path
+ * @state: MPIO_PATH_FAILED or MPIO_PATH_ACTIVE
+ * @why: for the event
+ */
+void mpio_path_set_state(struct mpio_path *p, int state, const char *why)
+{
+	if (state == MPIO_PATH_FAILED)
+		mpio_path_fail(p, 0, why);
+	else
+		mpio_path_reinstate(p, true);
+}
+
+static void mpio_path_config_work(struct work_struct *work)
+{
+	struct mpio_path *p = container_of(work, struct mpio_path, config);
+	struct mpio_dev *d = p->dev;
+
+	mutex_lock(&d->lock);
+	mpio_path_promote(p);
+	mpio_rebuild_active(d);
+	mutex_unlock(&d->lock);
+}
+
+/* The last I/O is done: close the lower device and let the path go. */
+static void mpio_path_release_work(struct work_struct *work)
+{
+	struct mpio_path *p = container_of(work, struct mpio_path, release);
+	struct mpio_dev *d = p->dev;
+
+	cancel_work_sync(&p->config);
+	bd_unlink_disk_holder(ftio_bdev_get(&p->bdev), d->disk);
+	ftio_bdev_close(&p->bdev);
+	percpu_ref_exit(&p->ref);
+	mpio_path_sysfs_del(p);	/* the last put frees the path */
+	if (atomic_dec_and_test(&d->live_paths))
+		wake_up(&d->paths_wq);
+}
+
+static void mpio_path_ref_gone(struct percpu_ref *ref)
+{
+	struct mpio_path *p = container_of(ref, struct mpio_path, ref);
+
+	queue_work(mpio_wq, &p->release);
+}
+
+/* "/dev/sdb", "sdb" or "8:16" -> dev_t. */
+static int mpio_parse_dev(const char *spec, dev_t *devt)
+{
+	unsigned int maj, min;
+	char path[160];
+
+	if (sscanf(spec, "%u:%u", &maj, &min) == 2 && !strchr(spec, '/')) {
+		*devt = MKDEV(maj, min);
+		return 0;
+	}
+	if (spec[0] != '/') {
+		snprintf(path, sizeof(path), "/dev/%s", spec);
+		spec = path;
+	}
+	return lookup_bdev(spec, devt);
+}
+
+/**
+ * mpio_path_find() - a path by id ("2") or by device ("/dev/sdb", "8:16")
+ * @d: the device
+ * @spec: what the administrator wrote
+ *
+ * Context: d->lock held.
+ * Return: the path or NULL.
+ */
+struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec)
+{
+	struct mpio_path *p;
+	unsigned int id;
+	dev_t devt = 0;
+	char end;
+
+	if (sscanf(spec, "%u%c", &id, &end) == 1) {
+		list_for_each_entry(p, &d->paths, node)
+			if (p->id == id)
+				return p;
+		return NULL;
+	}
+	if (mpio_parse_dev(spec, &devt))
+		return NULL;
+	list_for_each_entry(p, &d->paths, node)
+		if (p->devt == devt)
+			return p;
+	return NULL;
+}
+
+/* The lower device's identity, for the check and the device's uuid. */
+static void mpio_identity(struct block_device *bdev, char *buf, size_t len)
+{
+	struct gendisk *disk = bdev->bd_disk;
+
+	buf[0] = '\0';
+#ifdef FTIO_HAVE_GET_UNIQUE_ID
+	if (disk->fops->get_unique_id) {
+		static const enum blk_unique_id types[] = {
+			BLK_UID_NAA, BLK_UID_EUI64, BLK_UID_T10,
+		};
+		unsigned int i;
+		u8 id[16];
+
+		for (i = 0; i < ARRAY_SIZE(types); i++) {
+			int n = disk->fops->get_unique_id(disk, id, types[i]);
+
+			if (n > 0) {
+				snprintf(buf, len, "%u:%*phN", types[i], n, id);
+				return;
+			}
+		}
+	}
+#endif
+}
+
+#ifdef FTIO_HAVE_BDEV_FILE
+/* The lower disk went away (adapter pulled, device deleted). */
+static void mpio_path_mark_dead(struct block_device *bdev, bool surprise)
+{
+	struct mpio_dev *d = bdev->bd_holder;
+	struct mpio_path *p;
+
+	/* Called with bd_holder_lock held, which the holder drops. */
+	mutex_unlock(&bdev->bd_holder_lock);
+	mutex_lock(&d->lock);
+	list_for_each_entry(p, &d->paths, node) {
+		if (ftio_bdev_get(&p->bdev) == bdev) {
+			mpio_path_remove(p, NULL);
+			break;
+		}
+	}
+	mutex_unlock(&d->lock);
+}
+
+static const struct blk_holder_ops mpio_holder_ops = {
+	.mark_dead = mpio_path_mark_dead,
+};
+#define MPIO_HOLDER_OPS (&mpio_holder_ops)
+#else
+#define MPIO_HOLDER_OPS NULL
+#endif
+
+static int mpio_apply_limits(struct mpio_dev *d)
+{
+	struct mpio_path *p;
+#ifdef FTIO_HAVE_QUEUE_LIMITS_UPDATE
+	struct queue_limits lim = queue_limits_start_update(d->disk->queue);
+
+	blk_set_stacking_limits(&lim);
+	lim.features |= BLK_FEAT_IO_STAT;
+	list_for_each_entry(p, &d->paths, node)
+		if (atomic_read(&p->state) != MPIO_PATH_REMOVED)
+			queue_limits_stack_bdev(&lim, ftio_bdev_get(&p->bdev), 0,
+						d->disk->disk_name);
+	return queue_limits_commit_update(d->disk->queue, &lim);
+#else
+	struct request_queue *q = d->disk->queue;
+	bool wc = false, fua = false;
+
+	blk_set_stacking_limits(&q->limits);
+	list_for_each_entry(p, &d->paths, node) {
+		struct block_device *b = ftio_bdev_get(&p->bdev);
+		struct request_queue *bq = bdev_get_queue(b);
+
+		if (atomic_read(&p->state) == MPIO_PATH_REMOVED)
+			continue;
+		blk_stack_limits(&q->limits, &bq->limits, 0);
+		wc |= test_bit(QUEUE_FLAG_WC, &bq->queue_flags);
+		fua |= test_bit(QUEUE_FLAG_FUA, &bq->queue_flags);
+	}
+	blk_queue_write_cache(q, wc, fua);
+	return 0;
+#endif
+}
+
+/**
+ * mpio_path_add() - open a block device as a new path
+ * @d: the device
+ * @spec: the lower device: /dev/NAME, NAME or MAJ:MIN
+ * @group: path group
+ * @out: the new path
+ * @extack: where to say why not
+ *
+ * Context: d->lock held.
+ * Return: 0 or a negative errno with a message.
+ */
+int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
+		  struct mpio_path **out, struct netlink_ext_ack *extack)
+{
+	struct block_device *bdev;
+	struct mpio_path *p, *other;
+	char id[MPIO_UUID_LEN];
+	dev_t devt;
+	int ret;
+
+	if (mpio_parse_dev(spec, &devt)) {
+		NL_SET_ERR_MSG(extack, "ftio: no such block device");
+		return -ENODEV;
+	}
+	if (devt == disk_devt(d->disk)) {
+		NL_SET_ERR_MSG(extack, "ftio: an mpio device cannot be its own path");
+		return -EINVAL;
+	}
+	list_for_each_entry(other, &d->paths, node) {
+		if (other->devt == devt) {
+			NL_SET_ERR_MSG(extack, "ftio: that device is a path already");
+			return -EEXIST;
+		}
+	}
+	if (d->npaths >= MPIO_MAX_PATHS) {
+		NL_SET_ERR_MSG(extack, "ftio: an mpio device has at most 32 paths");
+		return -ENOSPC;
+	}
+	p = ftio_pool_zalloc(sizeof(*p), GFP_KERNEL, MPIO_TAG);
+	if (!p)
+		return -ENOMEM;
+	ret = ftio_bdev_open(&p->bdev, devt, d, MPIO_HOLDER_OPS);
+	if (ret) {
+		NL_SET_ERR_MSG(extack,
+			       "ftio: cannot open the device exclusively (in use by another mpio device or holder?)");
+		goto err_free;
+	}
+	bdev = ftio_bdev_get(&p->bdev);
+	if (bdev->bd_disk->fops == d->disk->fops) {
+		NL_SET_ERR_MSG(extack, "ftio: an mpio device cannot be a path");
+		ret = -EINVAL;
+		goto err_close;
+	}
+	mpio_identity(bdev, id, sizeof(id));
+	list_for_each_entry(other, &d->paths, node) {
+		struct block_device *ob = ftio_bdev_get(&other->bdev);
+
+		if (bdev_nr_sectors(ob) != bdev_nr_sectors(bdev)) {
+			NL_SET_ERR_MSG(extack, "ftio: the device's size differs from the other paths'");
+			ret = -EINVAL;
+			goto err_close;
+		}
+		if (bdev_logical_block_size(ob) != bdev_logical_block_size(bdev)) {
+			NL_SET_ERR_MSG(extack, "ftio: the device's logical block size differs");
+			ret = -EINVAL;
+			goto err_close;
+		}
+		break;
+	}
+	if (d->npaths && id[0] && d->uuid[0] && strcmp(id, d->uuid)) {
+		NL_SET_ERR_MSG(extack, "ftio: the device's unique id is not the other paths'");
+		ret = -EINVAL;
+		goto err_close;
+	}
+	p->pcpu = alloc_percpu(struct mpio_path_pcpu);
+	if (!p->pcpu) {
+		ret = -ENOMEM;
+		goto err_close;
+	}
+	ret = percpu_ref_init(&p->ref, mpio_path_ref_gone, 0, GFP_KERNEL);
+	if (ret)
+		goto err_pcpu;
+	p->dev = d;
+	p->devt = devt;
+	p->id = d->next_id++;
+	p->group = group;
+	p->weight = 1;
+	p->node_id = dev_to_node(disk_to_dev(bdev->bd_disk));
+	snprintf(p->name, sizeof(p->name), "%pg", bdev);
+	atomic_set(&p->state, MPIO_PATH_STANDBY);
+	INIT_WORK(&p->config, mpio_path_config_work);
+	INIT_WORK(&p->release, mpio_path_release_work);
+	ret = mpio_path_sysfs_add(p);
+	if (ret) {
+		/* The kobject's release frees the path and its counters. */
+		percpu_ref_exit(&p->ref);
+		ftio_bdev_close(&p->bdev);
+		return ret;
+	}
+	ret = bd_link_disk_holder(bdev, d->disk);
+	if (ret) {
+		percpu_ref_exit(&p->ref);
+		ftio_bdev_close(&p->bdev);
+		mpio_path_sysfs_del(p);
+		return ret;
+	}
+	if (d->pr_key) {
+		const struct pr_ops *ops = bdev->bd_disk->fops->pr_ops;
+
+		if (ops && ops->pr_register)
+			ops->pr_register(bdev, 0, d->pr_key, d->pr_flags);
+	}
+	if (!d->npaths) {
+		strscpy(d->uuid, id[0] ? id : "", sizeof(d->uuid));
+		if (!id[0])
+			snprintf(d->uuid, sizeof(d->uuid), "size:%llu:%u",
+				 (unsigned long long)bdev_nr_sectors(bdev),
+				 bdev_logical_block_size(bdev));
+	}
+	list_add_tail_rcu(&p->node, &d->paths);
+	d->npaths++;
+	atomic_inc(&d->live_paths);
+	mpio_apply_limits(d);
+	if (get_capacity(d->disk) != bdev_nr_sectors(bdev))
+		set_capacity_and_notify(d->disk, bdev_nr_sectors(bdev));
+	mpio_rebuild_active(d);
+	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_ADDED,
+			disk_to_dev(d->disk), p->name, "%s: path %u is %s, group %u",
+			d->name, p->id, p->name, group);
+	if (out)
+		*out = p;
+	return 0;
+
+err_pcpu:
+	free_percpu(p->pcpu);
+err_close:
+	ftio_bdev_close(&p->bdev);
+err_free:
+	ftio_pool_free(p, MPIO_TAG);
+	return ret;
+}
+
+/**
+ * mpio_path_remove() - take a path away, even under I/O
+ * @p: the path
+ * @extack: unused; for symmetry with the other commands
+ *
+ * I/O in flight on the path completes there (or fails over); the lower
+ * device is closed once it has.
+ *
+ * Context: p->dev->lock held.
+ * Return: 0.
+ */
+int mpio_path_remove(struct mpio_path *p, struct netlink_ext_ack *extack)
+{
+	struct mpio_dev *d = p->dev;
+
+	if (atomic_xchg(&p->state, MPIO_PATH_REMOVED) == MPIO_PATH_REMOVED)
+		return 0;
+	list_del_rcu(&p->node);
+	d->npaths--;
+	mpio_rebuild_active(d);
+	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_REMOVED,
+			d->dying ? NULL : disk_to_dev(d->disk), p->name,
+			"%s: path %u (%s) removed", d->name, p->id, p->name);
+	percpu_ref_kill(&p->ref);
+	return 0;
+}
+
+/**
+ * mpio_switch_group() - use another path group, by hand
+ * @d: the device
+ * @group: the group
+ * @extack: where to say why not
+ *
+ * With immediate failback, the best usable group wins again at once.
+ *
+ * Context: d->lock held.
+ * Return: 0, or -EINVAL if the group has no usable path.
+ */
+int mpio_switch_group(struct mpio_dev *d, u32 group,
+		      struct netlink_ext_ack *extack)
+{
+	struct mpio_path *p;
+
+	list_for_each_entry(p, &d->paths, node) {
+		if (p->group == group && mpio_usable(atomic_read(&p->state))) {
+			if (group != d->group)
+				ftio_event_emit(&mpio_module,
+						FTIO_EVENT_CODE_MPIO_GROUP_SWITCHED,
+						disk_to_dev(d->disk), d->name,
+						"path group %u -> %u by the administrator",
+						d->group, group);
+			d->group = group;
+			d->failback_at = 0;
+			mpio_rebuild_active(d);
+			return 0;
+		}
+	}
+	NL_SET_ERR_MSG(extack, "ftio: that path group has no usable path");
+	return -EINVAL;
+}
