@@ -77,8 +77,7 @@ struct mpio_dev;
  * @latency_ns: EWMA of completion latency
  * @last_error: blk_status_t of the last path error, as an errno
  * @fail_count: times the path failed
- * @errors: recent errors (marginal detection)
- * @fails: recent failures (flap detection)
+ * @fails: recent failures (marginal and flap detection)
  * @hold_until: jiffies until which a flapping path stays down
  * @config: rebuilds the device's path set after a failure
  * @release: closes the path once the last I/O is done
@@ -101,7 +100,6 @@ struct mpio_path {
 	u64 latency_ns;
 	int last_error;
 	atomic_t fail_count;
-	struct mpio_hist errors;
 	struct mpio_hist fails;
 	unsigned long hold_until;
 	struct work_struct config;

@@ -227,6 +227,17 @@ static void mpio_work(struct work_struct *work)
 	}
 }
 
+/* A deferred failback is due: rebuild, and the better group wins. */
+static void mpio_failback_work(struct work_struct *work)
+{
+	struct mpio_dev *d = container_of(to_delayed_work(work), struct mpio_dev,
+					  failback_work);
+
+	mutex_lock(&d->lock);
+	mpio_rebuild_active(d);
+	mutex_unlock(&d->lock);
+}
+
 /**
  * mpio_dev_kick() - look at the queues again (a path is back, a setting
  *	changed)
@@ -425,6 +436,7 @@ static struct gendisk *mpio_alloc_disk(void)
 
 	blk_set_stacking_limits(&lim);
 	lim.features |= BLK_FEAT_IO_STAT;
+	lim.max_zone_append_sectors = 0;	/* not zoned until a path says so */
 	return blk_alloc_disk(&lim, NUMA_NO_NODE);
 #else
 	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
@@ -484,6 +496,7 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 	bio_list_init(&d->retry);
 	INIT_DELAYED_WORK(&d->work, mpio_work);
 	INIT_DELAYED_WORK(&d->probe, mpio_probe_work);
+	INIT_DELAYED_WORK(&d->failback_work, mpio_failback_work);
 	init_waitqueue_head(&d->paths_wq);
 	d->selector = MPIO_SEL_ROUND_ROBIN;
 	d->failback = 0;
@@ -567,16 +580,21 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 	WRITE_ONCE(d->dying, true);
 	list_del(&d->node);
 	cancel_delayed_work_sync(&d->probe);
+	cancel_delayed_work_sync(&d->failback_work);
 	mpio_fail_queued(d);
 	flush_delayed_work(&d->work);
-	del_gendisk(d->disk);
 
+	/*
+	 * Nobody has the device open, so no new I/O comes. Paths close when
+	 * their last I/O completes, unlinking their holder links while the
+	 * disk is still there; wait for that, then delete the disk.
+	 */
 	mutex_lock(&d->lock);
 	list_for_each_entry_safe(p, tmp, &d->paths, node)
 		mpio_path_remove(p, NULL);
 	mutex_unlock(&d->lock);
-	/* Paths close when their last I/O completes; wait for that. */
 	wait_event(d->paths_wq, !atomic_read(&d->live_paths));
+	del_gendisk(d->disk);
 	cancel_delayed_work_sync(&d->work);
 
 	mpio_dev_sysfs_del(d);

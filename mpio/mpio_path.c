@@ -14,12 +14,26 @@
 
 #include "mpio.h"
 
-/* Marginal: this many errors in the window; flapping: this many failures. */
-#define MPIO_MARGINAL_ERRORS	5
-#define MPIO_MARGINAL_WINDOW	(60 * HZ)
-#define MPIO_FLAP_FAILS		3
-#define MPIO_FLAP_WINDOW	(60 * HZ)
-#define MPIO_HOLD_DOWN		(120 * HZ)
+/*
+ * A path that failed marginal_fails times within flap_window seconds comes
+ * back marginal (used only when nothing better is left) until it has been
+ * quiet for a window; one that failed flap_fails times is held down for
+ * hold_down seconds: probes leave it failed meanwhile.
+ */
+static unsigned int marginal_fails = 3;
+module_param(marginal_fails, uint, 0644);
+MODULE_PARM_DESC(marginal_fails, "Failures within flap_window that make a path marginal (default 3, 0: never)");
+static unsigned int flap_fails = 5;
+module_param(flap_fails, uint, 0644);
+MODULE_PARM_DESC(flap_fails, "Failures within flap_window that hold a path down (default 5, 0: never)");
+static unsigned int flap_window = 300;
+module_param(flap_window, uint, 0644);
+MODULE_PARM_DESC(flap_window, "Seconds over which failures are counted (default 300)");
+static unsigned int hold_down = 60;
+module_param(hold_down, uint, 0644);
+MODULE_PARM_DESC(hold_down, "Seconds a flapping path stays down (default 60)");
+
+#define MPIO_WINDOW	(READ_ONCE(flap_window) * HZ)
 
 static const char *const mpio_state_names[] = {
 	[MPIO_PATH_ACTIVE] = "active",
@@ -195,19 +209,17 @@ void mpio_path_fail(struct mpio_path *p, int err, const char *why)
 {
 	unsigned long now = jiffies;
 	int st = atomic_read(&p->state);
+	unsigned int flap = READ_ONCE(flap_fails);
 
 	p->last_error = err;
-	if (mpio_hist_add(&p->errors, now, MPIO_MARGINAL_ERRORS,
-			  MPIO_MARGINAL_WINDOW) && st == MPIO_PATH_MARGINAL)
-		return;	/* a marginal path keeps serving as a last resort */
 	do {
 		if (!mpio_usable(st))
 			return;	/* failed or removed already */
 	} while (!atomic_try_cmpxchg(&p->state, &st, MPIO_PATH_FAILED));
 
 	atomic_inc(&p->fail_count);
-	if (mpio_hist_add(&p->fails, now, MPIO_FLAP_FAILS, MPIO_FLAP_WINDOW))
-		WRITE_ONCE(p->hold_until, now + MPIO_HOLD_DOWN);
+	if (mpio_hist_add(&p->fails, now, flap ? flap : UINT_MAX, MPIO_WINDOW))
+		WRITE_ONCE(p->hold_until, now + READ_ONCE(hold_down) * HZ);
 	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_FAILED,
 			disk_to_dev(p->dev->disk), p->name,
 			"%s: path %u (%s) failed: %s (%d)%s", p->dev->name, p->id,
@@ -242,15 +254,15 @@ int mpio_path_reinstate(struct mpio_path *p, bool by_admin)
 		goto out;
 	}
 	WRITE_ONCE(p->hold_until, 0);
-	if (mpio_hist_recent(&p->errors, now, MPIO_MARGINAL_WINDOW) >=
-	    MPIO_MARGINAL_ERRORS) {
+	if (READ_ONCE(marginal_fails) &&
+	    mpio_hist_recent(&p->fails, now, MPIO_WINDOW) >= READ_ONCE(marginal_fails)) {
 		atomic_set(&p->state, MPIO_PATH_MARGINAL);
 		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_MARGINAL,
 				disk_to_dev(d->disk), p->name,
-				"%s: path %u (%s) back, but marginal: %u errors in %u s",
+				"%s: path %u (%s) back, but marginal: %u failures in %u s",
 				d->name, p->id, p->name,
-				mpio_hist_recent(&p->errors, now, MPIO_MARGINAL_WINDOW),
-				MPIO_MARGINAL_WINDOW / HZ);
+				mpio_hist_recent(&p->fails, now, MPIO_WINDOW),
+				READ_ONCE(flap_window));
 	} else {
 		atomic_set(&p->state, MPIO_PATH_STANDBY);
 		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_REINSTATED,
@@ -268,7 +280,7 @@ out:
 static void mpio_path_promote(struct mpio_path *p)
 {
 	if (atomic_read(&p->state) == MPIO_PATH_MARGINAL &&
-	    !mpio_hist_recent(&p->errors, jiffies, MPIO_MARGINAL_WINDOW)) {
+	    mpio_hist_recent(&p->fails, jiffies, MPIO_WINDOW) < READ_ONCE(marginal_fails)) {
 		atomic_set(&p->state, MPIO_PATH_STANDBY);
 		mpio_rebuild_active(p->dev);
 	}
@@ -428,6 +440,7 @@ static int mpio_apply_limits(struct mpio_dev *d)
 
 	blk_set_stacking_limits(&lim);
 	lim.features |= BLK_FEAT_IO_STAT;
+	lim.max_zone_append_sectors = 0;	/* not zoned unless a path is */
 	list_for_each_entry(p, &d->paths, node)
 		if (atomic_read(&p->state) != MPIO_PATH_REMOVED)
 			queue_limits_stack_bdev(&lim, ftio_bdev_get(&p->bdev), 0,

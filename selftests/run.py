@@ -42,6 +42,8 @@ GUEST_SUITES = [
      "selftests/smoke/load_unload.sh", "tap", 300),
     ("runner/qmp", ["distro", "debug"], "selftests/runner/qmp.sh", "tap", 300),
     ("pool/pool", ["distro", "debug"], "selftests/pool/pool.sh", "tap", 600),
+    ("mpio/scsi_failover", ["distro", "debug"], "selftests/mpio/scsi_failover.sh",
+     "tap", 600),
 ]
 # Suites that run on the host: name and command.
 HOST_SUITES = [

@@ -13,11 +13,17 @@ for m in $(find "/lib/modules/$(uname -r)/updates" -name 'ftio_*.ko*' \
 	ok "$name loads" modprobe "$name"
 done
 check "ftio_core is loaded" grep -q '^ftio_core ' /proc/modules
+# An mpio device with a path, so that its files exist too.
+if grep -q '^ftio_mpio ' /proc/modules; then
+	ok "null_blk loads" modprobe null_blk nr_devices=1
+	ok "an mpio device for the check" sh -c "echo abi >/sys/kernel/ftio/mpio/create"
+	ok "with a path" sh -c "echo nullb0 >/sys/block/mpio0/mpio/add_path"
+fi
 
 while IFS=$'\t' read -r verdict desc detail; do
 	_tap_report "$verdict" "$desc" "$detail"
 done < <(python3 - "$FTIO_ROOT"/Documentation/ABI/testing/sysfs-kernel-ftio-* <<'PY'
-import fnmatch, os, re, sys
+import fnmatch, glob, os, re, sys
 entries = []
 for path in sys.argv[1:]:
     for line in open(path):
@@ -28,8 +34,10 @@ for path in sys.argv[1:]:
 def matches(f, e):
     return fnmatch.fnmatchcase(f, re.sub(r"<[^>]+>", "*", e))
 files = []
-for root, dirs, names in os.walk("/sys/kernel/ftio"):
-    files += [os.path.join(root, n) for n in names]
+tops = ["/sys/kernel/ftio"] + glob.glob("/sys/block/mpio*/mpio")
+for top in tops:
+    for root, dirs, names in os.walk(top):
+        files += [os.path.join(root, n) for n in names]
 def report(good, desc, detail=""):
     print("ok" if good else "fail", desc, detail, sep="\t")
 report(len(files) > 0 and len(entries) > 0, "there are files and entries")
@@ -41,5 +49,7 @@ for e in entries:
            "documented but absent with every module loaded")
 PY
 )
+[ -e /sys/block/mpio0 ] && echo abi >/sys/kernel/ftio/mpio/delete
 ftio_unload_all
+modprobe -r null_blk 2>/dev/null
 tap_done

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Failover under load with data verification over scsi_debug: two hosts
+# presenting one logical unit (one store, one WWID) are the two paths of
+# an mpio device. While fio writes and verifies, the paths are set offline
+# and back in turn, and one path's SCSI device is deleted and rescanned.
+# Zero fio errors, zero verify failures.
+. "$(dirname "$0")/../lib/ftio.sh"
+
+tmp=$(mktemp -d)
+ftio_unload_all
+modprobe -r scsi_debug 2>/dev/null
+ok "sd_mod and scsi_debug with two hosts load" sh -c \
+	"modprobe sd_mod && modprobe scsi_debug add_host=2 vpd_use_hostno=0 dev_size_mb=256"
+
+# The two disks scsi_debug presents, and their hosts.
+sd_disks() {
+	for b in /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/*; do
+		[ -e "$b" ] && basename "$b"
+	done
+}
+check "scsi_debug shows two disks" wait_for 20 bash -c "[ \$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/ 2>/dev/null | grep -c sd) = 2 ]"
+mapfile -t disks < <(sd_disks)
+note "paths: ${disks[*]}"
+host_of() {
+	local hctl
+	hctl=$(basename "$(ls -d /sys/block/$1/device/scsi_device/*)")
+	echo "host${hctl%%:*}"
+}
+
+ok "ftio_mpio loads (no hold-down: this test fails paths on purpose)" \
+	modprobe ftio_mpio marginal_fails=0 flap_fails=0
+ok "create mp0" sh -c "echo mp0 >/sys/kernel/ftio/mpio/create"
+m=/sys/block/mpio0/mpio
+ok "add ${disks[0]}" sh -c "echo /dev/${disks[0]} >$m/add_path"
+ok "add ${disks[1]}" sh -c "echo ${disks[1]} >$m/add_path"
+check "both paths active" bash -c "[ \"\$(cat $m/paths/*/state | sort -u)\" = active ]"
+check "the device takes the LU's identity" grep -q . "$m/uuid"
+check "the paths are the mpio disk's slaves" bash -c \
+	"ls /sys/block/mpio0/slaves | grep -qx ${disks[0]} && ls /sys/block/mpio0/slaves | grep -qx ${disks[1]}"
+check "the capacity is the LU's" [ "$(blockdev --getsize64 /dev/mpio0)" = $((256 * 1024 * 1024)) ]
+echo 1 >$m/probe_interval
+echo -1 >$m/no_path_retry
+
+fio --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
+	--rw=randwrite --bs=4k --iodepth=8 --numjobs=2 --size=64M \
+	--offset_increment=64M --verify=crc32c --verify_backlog=256 \
+	--verify_fatal=1 --time_based --runtime=45 --output-format=json \
+	--output="$tmp/fio.json" >"$tmp/fio.out" 2>&1 &
+fio=$!
+sleep 3
+
+state_of() { cat "$m/paths/$1/state"; }
+for round in 1 2; do
+	for i in 0 1; do
+		d=${disks[$i]}
+		echo offline >/sys/block/$d/device/state
+		check "round $round: path $i fails when $d goes offline" \
+			wait_for 15 bash -c "[ \$(cat $m/paths/$i/state) = failed ]"
+		sleep 2
+		echo running >/sys/block/$d/device/state
+		check "round $round: the probe reinstates path $i" \
+			wait_for 15 bash -c "[ \$(cat $m/paths/$i/state) = active ]"
+	done
+done
+
+# The second path's disk goes away, and comes back under a new name.
+d=${disks[1]}
+h=$(host_of "$d")
+echo 1 >/sys/block/$d/device/delete
+check "deleting $d's SCSI device removes its path" \
+	wait_for 15 bash -c "[ ! -e $m/paths/1 ] && [ \$(ls $m/paths | wc -l) = 1 ]"
+echo "- - -" >/sys/class/scsi_host/$h/scan
+check "the rescan brings the disk back" wait_for 20 bash -c "[ \$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/ 2>/dev/null | grep -c sd) = 2 ]"
+mapfile -t now < <(sd_disks)
+new=
+for x in "${now[@]}"; do [ "$x" != "${disks[0]}" ] && new=$x; done
+ok "it is added again ($new)" sh -c "echo /dev/$new >$m/add_path"
+check "with two active paths again" bash -c "[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
+
+wait $fio
+check "fio finished" [ $? = 0 ]
+check "fio saw no error and no verify failure" python3 - "$tmp/fio.json" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+r = json.loads(text[text.index("{"):])
+for j in r["jobs"]:
+    assert j["error"] == 0, j["error"]
+    assert j["write"]["io_bytes"] > 0
+print("# wrote", sum(j["write"]["io_bytes"] for j in r["jobs"]) >> 20, "MiB")
+PY
+[ -s "$tmp/fio.json" ] || { note "fio said:"; note "$(cat "$tmp/fio.out")"; }
+check "path failures were events" bash -c "ftioctl events | grep -c mpio-path-failed | grep -qv '^0$'"
+check "reinstatements were events" bash -c "ftioctl events | grep -q mpio-path-reinstated"
+check "the removal was an event" bash -c "ftioctl events | grep -q mpio-path-removed"
+
+ok "delete mp0" sh -c "echo mp0 >/sys/kernel/ftio/mpio/delete"
+ftio_unload_all
+modprobe -r scsi_debug
+rm -rf "$tmp"
+tap_done
