@@ -42,6 +42,7 @@ GUEST_SUITES = [
      "selftests/smoke/load_unload.sh", "tap", 300),
     ("runner/qmp", ["distro", "debug"], "selftests/runner/qmp.sh", "tap", 300),
     ("pool/pool", ["distro", "debug"], "selftests/pool/pool.sh", "tap", 600),
+    ("mpio/control", ["distro", "debug"], "selftests/mpio/control.sh", "tap", 600),
     ("mpio/scsi_failover", ["distro", "debug"], "selftests/mpio/scsi_failover.sh",
      "tap", 600),
 ]

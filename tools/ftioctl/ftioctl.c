@@ -38,6 +38,13 @@ static const struct {
 	  "[show] [--since SEQ] [--follow] [--min-severity SEV]\n"
 	  "           | post [--severity SEV] [--object NAME] MESSAGE | codes" },
 	{ "monitor", cmd_monitor, "print events as they happen" },
+	{ "mpio", cmd_mpio,
+	  "create NAME [policy P] | delete NAME | show [NAME]\n"
+	  "           | set NAME [policy P] [failback immediate|manual|deferred:S]\n"
+	  "             [no_path_retry S|queue|fail] [probe_interval S] [group G]\n"
+	  "             [fail_queued] [probe]\n"
+	  "           | path add NAME DEVICE [group G] [priority N] [weight W]\n"
+	  "           | path del|fail|reinstate NAME PATH | path set NAME PATH [...]" },
 	{ "pool", cmd_pool,
 	  "show [--sort bytes|allocs|diff|name] [TAG] | top [--interval S]\n"
 	  "           | set TAG quota SIZE|off | special on|off|underrun | fail PCT|off\n"

@@ -63,6 +63,7 @@ void json_end_object(void);
 void json_key(const char *key);
 void json_str(const char *key, const char *val);
 void json_u64(const char *key, uint64_t val);
+void json_s64(const char *key, int64_t val);
 void json_flush_line(void);
 void json_reset(void);
 const char *severity_name(uint32_t sev);
@@ -74,5 +75,6 @@ int cmd_version(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
+int cmd_mpio(int argc, char **argv);
 
 #endif

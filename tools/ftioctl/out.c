@@ -121,6 +121,16 @@ void json_u64(const char *key, uint64_t val)
 	printf("%llu", (unsigned long long)val);
 }
 
+void json_s64(const char *key, int64_t val)
+{
+	sep();
+	if (key) {
+		put_string(key);
+		putchar(':');
+	}
+	printf("%lld", (long long)val);
+}
+
 /* End a JSON Lines record. */
 void json_flush_line(void)
 {

@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# mpio's controls through ftioctl (netlink) and sysfs over null_blk paths:
+# devices and paths, selectors, path groups, failing and reinstating,
+# queueing while no path is left (resume, deadline, fail now), and the
+# refusals: wrong-size path, self as path, a path twice, no such device,
+# delete while open, unprivileged changes, malformed requests.
+. "$(dirname "$0")/../lib/ftio.sh"
+
+tmp=$(mktemp -d)
+ynl=$FTIO_ROOT/scripts/ynl
+ftio_unload_all
+modprobe -r null_blk 2>/dev/null
+ok "null_blk with three devices" modprobe null_blk nr_devices=3 gb=1
+ok "ftio_mpio loads" modprobe ftio_mpio
+ok "mpio create" ftioctl mpio create db0
+m=/sys/block/mpio0/mpio
+check "the device is /dev/mpio0, named db0" [ "$(cat $m/name)" = db0 ]
+ok "mpio path add nullb0" ftioctl mpio path add db0 /dev/nullb0
+ok "mpio path add nullb1 in group 1" ftioctl mpio path add db0 nullb1 group 1
+ftioctl -j mpio show db0 >"$tmp/show.json"
+check "-j mpio show: two paths, group 0 active, group 1 standby" python3 - "$tmp/show.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))[0]
+assert d["name"] == "db0" and d["disk"] == "mpio0", d
+st = {p["bdev"]: (p["state"], p["group"]) for p in d["paths"]}
+assert st == {"nullb0": ("active", 0), "nullb1": ("standby", 1)}, st
+assert d["policy"] == "round-robin" and d["usable"] == 1
+PY
+ok "mpio show prints a table" bash -c "ftioctl mpio show | grep -q 'PATH DEVICE'"
+
+# groups and failback
+ok "fail the group-0 path" ftioctl mpio path fail db0 0
+check "group 1 takes over" bash -c "[ \$(cat $m/group) = 1 ] && [ \$(cat $m/paths/1/state) = active ]"
+check "I/O goes on" dd if=/dev/mpio0 of=/dev/null bs=64k count=64 iflag=direct status=none
+ok "reinstate it" ftioctl mpio path reinstate db0 nullb0
+check "immediate failback returns to group 0" bash -c "[ \$(cat $m/group) = 0 ]"
+ok "failback manual" ftioctl mpio set db0 failback manual
+ftioctl mpio path fail db0 0 >/dev/null
+ftioctl mpio path reinstate db0 0 >/dev/null
+check "with manual failback group 1 stays" [ "$(cat $m/group)" = 1 ]
+ok "switch back by hand" ftioctl mpio set db0 group 0
+check "group 0 in use" [ "$(cat $m/group)" = 0 ]
+fails "switching to a group without paths is refused" 2 ftioctl mpio set db0 group 7
+
+# selectors
+ok "both paths in one group" ftioctl mpio path set db0 1 group 0
+for pol in queue-depth service-time numa weighted round-robin; do
+	ok "policy $pol" ftioctl mpio set db0 policy $pol
+	before=$(cat $m/paths/*/ios | paste -sd+ | bc)
+	dd if=/dev/mpio0 of=/dev/null bs=4k count=400 iflag=direct status=none
+	after=$(cat $m/paths/*/ios | paste -sd+ | bc)
+	check "$pol carries the I/O" [ $((after - before)) -ge 400 ]
+done
+check "round-robin uses both paths" bash -c \
+	"[ \$(cat $m/paths/0/ios) -gt 100 ] && [ \$(cat $m/paths/1/ios) -gt 100 ]"
+ok "weight 3 on path 1" ftioctl mpio path set db0 1 weight 3
+ok "policy weighted" ftioctl mpio set db0 policy weighted
+a0=$(cat $m/paths/0/ios); a1=$(cat $m/paths/1/ios)
+dd if=/dev/mpio0 of=/dev/null bs=4k count=800 iflag=direct status=none
+d0=$(($(cat $m/paths/0/ios) - a0)); d1=$(($(cat $m/paths/1/ios) - a1))
+check "weighted: path 1 gets about three times path 0's share ($d1 vs $d0)" \
+	[ $((d1 * 10)) -ge $((d0 * 25)) ] && [ $((d1 * 10)) -le $((d0 * 35)) ]
+ftioctl mpio set db0 policy round-robin >/dev/null
+
+# no path left
+ok "queue for ever without paths" ftioctl mpio set db0 no_path_retry queue
+ftioctl mpio path fail db0 0 >/dev/null
+ftioctl mpio path fail db0 1 >/dev/null
+dd if=/dev/mpio0 of=/dev/null bs=4k count=16 iflag=direct status=none &
+dd1=$!
+check "I/O waits in the queue" wait_for 10 bash -c "[ \$(cat $m/queued) -gt 0 ]"
+check "the queueing is an event" bash -c "ftioctl events | grep -q mpio-queueing"
+ftioctl mpio path reinstate db0 1 >/dev/null
+wait $dd1
+check "a path back: the queued I/O completes without error" [ $? = 0 ]
+check "nothing queued any more" [ "$(cat $m/queued)" = 0 ]
+
+ftioctl mpio set db0 no_path_retry 2 >/dev/null
+ftioctl mpio path fail db0 1 >/dev/null
+start=$SECONDS
+fails "past no_path_retry, queued I/O fails with EIO" 1 \
+	dd if=/dev/mpio0 of=/dev/null bs=4k count=1 iflag=direct status=none
+check "after about 2 s ($((SECONDS - start)) s)" [ $((SECONDS - start)) -ge 1 ] && [ $((SECONDS - start)) -le 10 ]
+check "the timeout is an event" bash -c "ftioctl events | grep -q mpio-no-path-timeout"
+
+ftioctl mpio set db0 no_path_retry queue >/dev/null
+dd if=/dev/mpio0 of=/dev/null bs=4k count=1 iflag=direct status=none &
+dd2=$!
+wait_for 10 bash -c "[ \$(cat $m/queued) -gt 0 ]"
+fails "delete while open is refused (EBUSY)" 1 ftioctl mpio delete db0
+ok "fail_queued fails the queued I/O now" ftioctl mpio set db0 fail_queued
+wait $dd2
+check "the reader saw the error" [ $? != 0 ]
+ftioctl mpio path reinstate db0 0 >/dev/null
+ftioctl mpio path reinstate db0 1 >/dev/null
+ok "health probe on request" ftioctl mpio set db0 probe
+
+# refusals
+truncate -s 64M "$tmp/small.img"
+modprobe loop
+loop=$(losetup -f --show "$tmp/small.img")
+fails "a path of another size is refused" 2 ftioctl mpio path add db0 "$loop"
+check "with the reason" bash -c "ftioctl mpio path add db0 $loop 2>&1 | grep -q 'size differs'"
+fails "the device itself is refused" 2 ftioctl mpio path add db0 /dev/mpio0
+fails "a path twice is refused" 1 ftioctl mpio path add db0 nullb0
+check "with the reason" bash -c "ftioctl mpio path add db0 nullb0 2>&1 | grep -q 'path already'"
+ok "a second device" ftioctl mpio create db1
+fails "a disk another mpio device holds is refused" 1 ftioctl mpio path add db1 nullb0
+fails "no such block device" 1 ftioctl mpio path add db1 /dev/nonexistent
+fails "no such mpio device" 1 ftioctl mpio path add nodev nullb2
+fails "a bad name" 2 ftioctl mpio create "bad name!"
+fails "a name taken" 1 ftioctl mpio create db0
+fails "an unknown policy" 2 ftioctl mpio set db0 policy random
+fails "a bad no_path_retry" 2 ftioctl mpio set db0 no_path_retry -5
+fails "sysfs: a bad policy is EINVAL" 1 sh -c "echo random >$m/policy"
+fails "sysfs: add_path of nothing is ENODEV" 1 sh -c "echo /dev/nothing >$m/add_path"
+fails "unprivileged mpio create is refused" 1 as_nobody ftioctl mpio create db9
+out=$(as_nobody ftioctl mpio create db9 2>&1)
+check "because it needs CAP_SYS_ADMIN" grep -q 'needs CAP_SYS_ADMIN' <<<"$out"
+ok "showing works as nobody" as_nobody ftioctl mpio show
+fails "ynl: mpio-path-add without a block device" 1 sh -c \
+	"$ynl --do mpio-path-add --json '{\"dev\": \"db0\"}' >$tmp/y1 2>&1"
+check "says what is missing" grep -q 'needs the block device' "$tmp/y1"
+fails "ynl: a weight out of range" 1 sh -c \
+	"$ynl --do mpio-path-set --json '{\"dev\": \"db0\", \"id\": 0, \"weight\": 5000}' >$tmp/y2 2>&1"
+
+ok "mpio path del" ftioctl mpio path del db0 nullb1
+check "one path left" [ "$(ls $m/paths | wc -l)" = 1 ]
+ok "delete db1" ftioctl mpio delete db1
+ok "delete db0" ftioctl mpio delete db0
+check "the block device is gone" [ ! -e /sys/block/mpio0 ]
+losetup -d "$loop"
+ftio_unload_all
+modprobe -r null_blk
+rm -rf "$tmp"
+tap_done
