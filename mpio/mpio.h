@@ -162,7 +162,7 @@ struct mpio_dev {
 	struct gendisk *disk;
 	char name[MPIO_NAME_LEN];
 	char uuid[MPIO_UUID_LEN];
-	struct mutex lock;
+	struct mutex lock;		/* see above */
 	struct list_head paths;
 	unsigned int npaths;
 	unsigned int next_id;
@@ -177,7 +177,7 @@ struct mpio_dev {
 	unsigned int probe_interval;
 	struct mpio_dev_pcpu __percpu *pcpu;
 	struct bio_set bs;
-	spinlock_t qlock;
+	spinlock_t qlock;		/* see above */
 	struct bio_list queued;
 	unsigned int nqueued;
 	unsigned long qdeadline;

@@ -22,6 +22,7 @@
 
 #include "mpio.h"
 
+/* Serialises creating, deleting and looking up devices. */
 DEFINE_MUTEX(mpio_devs_lock);
 LIST_HEAD(mpio_devs);
 static DEFINE_IDA(mpio_ida);
@@ -328,54 +329,102 @@ static int mpio_pr_register(struct block_device *bdev, u64 old_key,
 	return ret;
 }
 
-#define MPIO_PR_VIA_ONE_PATH(call, ...)					\
-	struct mpio_dev *d = bdev->bd_disk->private_data;		\
-	struct mpio_path *p = mpio_pr_path(d);				\
-	const struct pr_ops *ops;					\
-	int ret = -EOPNOTSUPP;						\
-									\
-	if (!p)								\
-		return -ENODEV;						\
-	ops = mpio_path_pr_ops(p);					\
-	if (ops && ops->call)						\
-		ret = ops->call(ftio_bdev_get(&p->bdev), __VA_ARGS__);	\
-	percpu_ref_put(&p->ref);					\
-	return ret
+/* The lower device and pr_ops of a usable path, pinned; NULL if none. */
+static struct mpio_path *mpio_pr_begin(struct block_device *bdev,
+				       struct block_device **lower,
+				       const struct pr_ops **ops)
+{
+	struct mpio_path *p = mpio_pr_path(bdev->bd_disk->private_data);
+
+	if (p) {
+		*lower = ftio_bdev_get(&p->bdev);
+		*ops = mpio_path_pr_ops(p);
+	}
+	return p;
+}
+
+static int mpio_pr_end(struct mpio_path *p, int ret)
+{
+	percpu_ref_put(&p->ref);
+	return ret;
+}
 
 static int mpio_pr_reserve(struct block_device *bdev, u64 key,
 			   enum pr_type type, u32 flags)
 {
-	MPIO_PR_VIA_ONE_PATH(pr_reserve, key, type, flags);
+	const struct pr_ops *ops;
+	struct block_device *b;
+	struct mpio_path *p = mpio_pr_begin(bdev, &b, &ops);
+
+	if (!p)
+		return -ENODEV;
+	return mpio_pr_end(p, ops && ops->pr_reserve ?
+			   ops->pr_reserve(b, key, type, flags) : -EOPNOTSUPP);
 }
 
 static int mpio_pr_release(struct block_device *bdev, u64 key,
 			   enum pr_type type)
 {
-	MPIO_PR_VIA_ONE_PATH(pr_release, key, type);
+	const struct pr_ops *ops;
+	struct block_device *b;
+	struct mpio_path *p = mpio_pr_begin(bdev, &b, &ops);
+
+	if (!p)
+		return -ENODEV;
+	return mpio_pr_end(p, ops && ops->pr_release ?
+			   ops->pr_release(b, key, type) : -EOPNOTSUPP);
 }
 
 static int mpio_pr_preempt(struct block_device *bdev, u64 old_key,
 			   u64 new_key, enum pr_type type, bool abort)
 {
-	MPIO_PR_VIA_ONE_PATH(pr_preempt, old_key, new_key, type, abort);
+	const struct pr_ops *ops;
+	struct block_device *b;
+	struct mpio_path *p = mpio_pr_begin(bdev, &b, &ops);
+
+	if (!p)
+		return -ENODEV;
+	return mpio_pr_end(p, ops && ops->pr_preempt ?
+			   ops->pr_preempt(b, old_key, new_key, type, abort) :
+			   -EOPNOTSUPP);
 }
 
 static int mpio_pr_clear(struct block_device *bdev, u64 key)
 {
-	MPIO_PR_VIA_ONE_PATH(pr_clear, key);
+	const struct pr_ops *ops;
+	struct block_device *b;
+	struct mpio_path *p = mpio_pr_begin(bdev, &b, &ops);
+
+	if (!p)
+		return -ENODEV;
+	return mpio_pr_end(p, ops && ops->pr_clear ? ops->pr_clear(b, key) :
+			   -EOPNOTSUPP);
 }
 
 #ifdef FTIO_HAVE_PR_READ_KEYS
-static int mpio_pr_read_keys(struct block_device *bdev,
-			     struct pr_keys *keys)
+static int mpio_pr_read_keys(struct block_device *bdev, struct pr_keys *keys)
 {
-	MPIO_PR_VIA_ONE_PATH(pr_read_keys, keys);
+	const struct pr_ops *ops;
+	struct block_device *b;
+	struct mpio_path *p = mpio_pr_begin(bdev, &b, &ops);
+
+	if (!p)
+		return -ENODEV;
+	return mpio_pr_end(p, ops && ops->pr_read_keys ?
+			   ops->pr_read_keys(b, keys) : -EOPNOTSUPP);
 }
 
 static int mpio_pr_read_reservation(struct block_device *bdev,
 				    struct pr_held_reservation *rsv)
 {
-	MPIO_PR_VIA_ONE_PATH(pr_read_reservation, rsv);
+	const struct pr_ops *ops;
+	struct block_device *b;
+	struct mpio_path *p = mpio_pr_begin(bdev, &b, &ops);
+
+	if (!p)
+		return -ENODEV;
+	return mpio_pr_end(p, ops && ops->pr_read_reservation ?
+			   ops->pr_read_reservation(b, rsv) : -EOPNOTSUPP);
 }
 #endif
 

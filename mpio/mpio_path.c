@@ -427,6 +427,7 @@ static void mpio_path_mark_dead(struct block_device *bdev, bool surprise)
 static const struct blk_holder_ops mpio_holder_ops = {
 	.mark_dead = mpio_path_mark_dead,
 };
+
 #define MPIO_HOLDER_OPS (&mpio_holder_ops)
 #else
 #define MPIO_HOLDER_OPS NULL
@@ -510,7 +511,7 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 	ret = ftio_bdev_open(&p->bdev, devt, d, MPIO_HOLDER_OPS);
 	if (ret) {
 		NL_SET_ERR_MSG(extack,
-			       "ftio: cannot open the device exclusively (in use by another mpio device or holder?)");
+			       "ftio: cannot open the device exclusively (another holder has it)");
 		goto err_free;
 	}
 	bdev = ftio_bdev_get(&p->bdev);
@@ -524,7 +525,7 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		struct block_device *ob = ftio_bdev_get(&other->bdev);
 
 		if (bdev_nr_sectors(ob) != bdev_nr_sectors(bdev)) {
-			NL_SET_ERR_MSG(extack, "ftio: the device's size differs from the other paths'");
+			NL_SET_ERR_MSG(extack, "ftio: the device's size differs from the paths'");
 			ret = -EINVAL;
 			goto err_close;
 		}

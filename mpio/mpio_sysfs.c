@@ -418,30 +418,60 @@ static ssize_t path_state_store(struct mpio_path *p, const char *buf,
 static struct mpio_path_attr path_state_attr =
 	__ATTR(state, 0644, path_state_show, path_state_store);
 
-#define MPIO_PATH_U32(_name, _min, _max)				\
-static ssize_t path_##_name##_show(struct mpio_path *p, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%u\n", READ_ONCE(p->_name));		\
-}									\
-static ssize_t path_##_name##_store(struct mpio_path *p, const char *buf,\
-				    size_t count)			\
-{									\
-	unsigned int v;							\
-									\
-	if (kstrtouint(buf, 0, &v) || v < (_min) || v > (_max))		\
-		return -EINVAL;						\
-	mutex_lock(&p->dev->lock);					\
-	WRITE_ONCE(p->_name, v);					\
-	mpio_rebuild_active(p->dev);					\
-	mutex_unlock(&p->dev->lock);					\
-	return count;							\
-}									\
-static struct mpio_path_attr path_##_name##_attr =			\
-	__ATTR(_name, 0644, path_##_name##_show, path_##_name##_store)
+static ssize_t path_u32_store(struct mpio_path *p, u32 *field, u32 min,
+			      u32 max, const char *buf, size_t count)
+{
+	unsigned int v;
 
-MPIO_PATH_U32(group, 0, 1000);
-MPIO_PATH_U32(priority, 0, 1000);
-MPIO_PATH_U32(weight, 1, 1000);
+	if (kstrtouint(buf, 0, &v) || v < min || v > max)
+		return -EINVAL;
+	mutex_lock(&p->dev->lock);
+	WRITE_ONCE(*field, v);
+	mpio_rebuild_active(p->dev);
+	mutex_unlock(&p->dev->lock);
+	return count;
+}
+
+static ssize_t path_group_show(struct mpio_path *p, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(p->group));
+}
+
+static ssize_t path_group_store(struct mpio_path *p, const char *buf, size_t count)
+{
+	return path_u32_store(p, &p->group, 0, 1000, buf, count);
+}
+
+static struct mpio_path_attr path_group_attr =
+	__ATTR(group, 0644, path_group_show, path_group_store);
+
+static ssize_t path_priority_show(struct mpio_path *p, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(p->priority));
+}
+
+static ssize_t path_priority_store(struct mpio_path *p, const char *buf,
+				   size_t count)
+{
+	return path_u32_store(p, &p->priority, 0, 1000, buf, count);
+}
+
+static struct mpio_path_attr path_priority_attr =
+	__ATTR(priority, 0644, path_priority_show, path_priority_store);
+
+static ssize_t path_weight_show(struct mpio_path *p, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(p->weight));
+}
+
+static ssize_t path_weight_store(struct mpio_path *p, const char *buf,
+				 size_t count)
+{
+	return path_u32_store(p, &p->weight, 1, 1000, buf, count);
+}
+
+static struct mpio_path_attr path_weight_attr =
+	__ATTR(weight, 0644, path_weight_show, path_weight_store);
 
 static struct attribute *mpio_path_attrs[] = {
 	&path_state_attr.attr,

@@ -26,12 +26,19 @@
 static const char *const policies[] = {
 	"round-robin", "queue-depth", "service-time", "numa", "weighted",
 };
+
 static const char *const states[] = {
 	"active", "standby", "marginal", "failed", "removed",
 };
+
 static const char *const failbacks[] = { "immediate", "manual", "deferred" };
 
-#define NAME_OF(tab, v) ((v) < ARRAY_SIZE(tab) ? (tab)[v] : "unknown")
+static const char *name_of(const char *const *tab, size_t n, uint32_t v)
+{
+	return v < n ? tab[v] : "unknown";
+}
+
+#define NAME_OF(t, v) name_of(t, ARRAY_SIZE(t), v)
 
 static int parse_num(const char *s, long min, long max, long *v)
 {
@@ -86,10 +93,24 @@ static void *add_row(struct rows *r)
 	return (char *)v + r->n++ * r->size;
 }
 
-#define STR(tb, a, dst) \
-	snprintf(dst, sizeof(dst), "%s", tb[a] ? nla_get_string(tb[a]) : "")
-#define U32(tb, a) (tb[a] ? nla_get_u32(tb[a]) : 0)
-#define U64(tb, a) (tb[a] ? nla_get_u64(tb[a]) : 0)
+static void get_str(struct nlattr *a, char *dst, size_t len)
+{
+	snprintf(dst, len, "%s", a ? nla_get_string(a) : "");
+}
+
+static uint32_t get_u32(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
+}
+
+#define STR(tb, a, dst) get_str(tb[a], dst, sizeof(dst))
+#define U32(tb, a) get_u32(tb[a])
+#define U64(tb, a) get_u64(tb[a])
 
 static int on_dev(struct nl_msg *msg, void *arg)
 {
@@ -202,8 +223,10 @@ static void print_dev(const struct dev_row *d, const struct rows *paths)
 	       NAME_OF(failbacks, d->failback));
 	if (d->failback == 2)
 		printf(":%u", d->delay);
-	printf(", no_path_retry %s, probe every %us, group %u, %u of %u paths usable, %u queued\n",
-	       npr, d->interval, d->group, d->usable, d->paths, d->queued);
+	printf(", no_path_retry %s, probe every %us, group %u,", npr,
+	       d->interval, d->group);
+	printf(" %u of %u paths usable, %u queued\n", d->usable, d->paths,
+	       d->queued);
 	printf("  %4s %-10s %-9s %5s %4s %6s %10s %10s %7s %8s %9s %5s\n", "PATH", "DEVICE",
 	       "STATE", "GROUP", "PRIO", "WEIGHT", "IOS", "BYTES", "ERRORS",
 	       "INFLIGHT", "LATENCYus", "FAILS");
@@ -321,8 +344,8 @@ static int mpio_create(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc == 4 && parse_policy(argv[3], &policy)) {
-		warnx_("mpio create: unknown policy '%s' (round-robin, queue-depth, service-time, numa, weighted)",
-		       argv[3]);
+		warnx_("mpio create: unknown policy '%s' (%s)", argv[3],
+		       "round-robin, queue-depth, service-time, numa, weighted");
 		return EXIT_USAGE;
 	}
 	ret = ftio_nl_open(&nl);
@@ -416,8 +439,8 @@ static int mpio_set(int argc, char **argv)
 				goto bad;
 			set[n++] = (typeof(set[0])){ FTIO_A_MPIO_DEV_GROUP, (uint32_t)v, false };
 		} else {
-			warnx_("mpio set: unknown setting '%s' (policy, failback, no_path_retry, probe_interval, group, fail_queued, probe)",
-			       k);
+			warnx_("mpio set: unknown setting '%s' (%s)", k,
+			       "policy, failback, no_path_retry, probe_interval, group, fail_queued, probe");
 			return EXIT_USAGE;
 		}
 		continue;
@@ -459,15 +482,17 @@ static int put_path_settings(struct nl_msg *msg, int argc, char **argv, int a,
 			warnx_("%s: %s needs a value", what, argv[a]);
 			return -1;
 		}
-		if (!strcmp(argv[a], "group") && !parse_num(argv[a + 1], 0, 1000, &v))
+		if (!strcmp(argv[a], "group") && !parse_num(argv[a + 1], 0, 1000, &v)) {
 			nla_put_u32(msg, FTIO_A_MPIO_PATH_GROUP, (uint32_t)v);
-		else if (!strcmp(argv[a], "priority") && !parse_num(argv[a + 1], 0, 1000, &v))
+		} else if (!strcmp(argv[a], "priority") &&
+			   !parse_num(argv[a + 1], 0, 1000, &v)) {
 			nla_put_u32(msg, FTIO_A_MPIO_PATH_PRIORITY, (uint32_t)v);
-		else if (!strcmp(argv[a], "weight") && !parse_num(argv[a + 1], 1, 1000, &v))
+		} else if (!strcmp(argv[a], "weight") &&
+			   !parse_num(argv[a + 1], 1, 1000, &v)) {
 			nla_put_u32(msg, FTIO_A_MPIO_PATH_WEIGHT, (uint32_t)v);
-		else {
-			warnx_("%s: bad setting '%s %s' (group 0-1000, priority 0-1000, weight 1-1000)",
-			       what, argv[a], argv[a + 1]);
+		} else {
+			warnx_("%s: bad setting '%s %s' (%s)", what, argv[a], argv[a + 1],
+			       "group 0-1000, priority 0-1000, weight 1-1000");
 			return -1;
 		}
 	}
