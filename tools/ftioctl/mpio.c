@@ -38,8 +38,6 @@ static const char *name_of(const char *const *tab, size_t n, uint32_t v)
 	return v < n ? tab[v] : "unknown";
 }
 
-#define NAME_OF(t, v) name_of(t, ARRAY_SIZE(t), v)
-
 static int parse_num(const char *s, long min, long max, long *v)
 {
 	char *end;
@@ -174,8 +172,8 @@ static void json_dev(const struct dev_row *d, const struct rows *paths)
 	json_str("name", d->name);
 	json_str("disk", d->disk);
 	json_str("uuid", d->uuid);
-	json_str("policy", NAME_OF(policies, d->policy));
-	json_str("failback", NAME_OF(failbacks, d->failback));
+	json_str("policy", name_of(policies, ARRAY_SIZE(policies), d->policy));
+	json_str("failback", name_of(failbacks, ARRAY_SIZE(failbacks), d->failback));
 	json_u64("failback_delay", d->delay);
 	json_s64("no_path_retry", d->npr);
 	json_u64("probe_interval", d->interval);
@@ -192,7 +190,7 @@ static void json_dev(const struct dev_row *d, const struct rows *paths)
 		json_begin_object();
 		json_u64("id", p->id);
 		json_str("bdev", p->bdev);
-		json_str("state", NAME_OF(states, p->state));
+		json_str("state", name_of(states, ARRAY_SIZE(states), p->state));
 		json_u64("group", p->group);
 		json_u64("priority", p->priority);
 		json_u64("weight", p->weight);
@@ -219,8 +217,8 @@ static void print_dev(const struct dev_row *d, const struct rows *paths)
 	else
 		snprintf(npr, sizeof(npr), "%ds", d->npr);
 	printf("%s (/dev/%s) %s\n", d->name, d->disk, d->uuid[0] ? d->uuid : "-");
-	printf("  policy %s, failback %s", NAME_OF(policies, d->policy),
-	       NAME_OF(failbacks, d->failback));
+	printf("  policy %s, failback %s", name_of(policies, ARRAY_SIZE(policies), d->policy),
+	       name_of(failbacks, ARRAY_SIZE(failbacks), d->failback));
 	if (d->failback == 2)
 		printf(":%u", d->delay);
 	printf(", no_path_retry %s, probe every %us, group %u,", npr,
@@ -236,7 +234,7 @@ static void print_dev(const struct dev_row *d, const struct rows *paths)
 		if (strcmp(p->dev, d->name))
 			continue;
 		printf("  %4u %-10s %-9s %5u %4u %6u %10llu %10llu %7llu %8llu %9llu %5u\n",
-		       p->id, p->bdev, NAME_OF(states, p->state), p->group,
+		       p->id, p->bdev, name_of(states, ARRAY_SIZE(states), p->state), p->group,
 		       p->priority, p->weight, (unsigned long long)p->ios,
 		       (unsigned long long)p->bytes, (unsigned long long)p->errors,
 		       (unsigned long long)p->in_flight,
@@ -317,13 +315,13 @@ static int request(struct ftio_nl *nl, struct nl_msg *msg, const char *what,
 			json_str("dev", p->dev);
 			json_u64("id", p->id);
 			json_str("bdev", p->bdev);
-			json_str("state", NAME_OF(states, p->state));
+			json_str("state", name_of(states, ARRAY_SIZE(states), p->state));
 			json_u64("group", p->group);
 			json_end_object();
 			json_flush_line();
 		} else {
 			printf("%s: path %u (%s) %s, group %u\n", p->dev, p->id,
-			       p->bdev, NAME_OF(states, p->state), p->group);
+			       p->bdev, name_of(states, ARRAY_SIZE(states), p->state), p->group);
 		}
 	}
 	free(devs.v);
