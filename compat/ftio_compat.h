@@ -25,6 +25,9 @@ static inline struct nlattr **ftio_dump_attrs(struct netlink_callback *cb)
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 
+/* Declared by 6.5 and later only; the parameter is unused before. */
+struct blk_holder_ops;
+
 /* An exclusively opened block device, the way the kernel at hand does it. */
 struct ftio_bdev {
 #ifdef FTIO_HAVE_BDEV_FILE

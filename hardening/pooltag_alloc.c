@@ -270,7 +270,8 @@ void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
 			t = ftio_pt_get(tag, NULL, GFP_ATOMIC);
 			ftio_pt_tag_name(tag, name);
 			ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_TAG_MISMATCH,
-					NULL, name, "%p freed at %pS under %s, a tag that never allocated",
+					NULL, name,
+					"%p freed at %pS under %s, a tag that never allocated",
 					p, (void *)caller, name);
 			if (!t) {
 				ftio_pt_raw_free(kc, p);

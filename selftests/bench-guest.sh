@@ -8,7 +8,7 @@ set -eu
 modprobe ftio_bench
 ftioctl pool set Bspc special on >/dev/null
 ftioctl pool set Btrk track on >/dev/null
-exec python3 - "${FTIO_BENCH_ROUNDS:-7}" <<'PY'
+python3 - "${FTIO_BENCH_ROUNDS:-7}" <<'PY'
 import os, statistics, sys
 
 rounds = int(sys.argv[1])
@@ -78,3 +78,9 @@ print(f"{'benchmark':36} {'ftio':>8} {'ref':>8} {'ratio':>6}  {'goal':8}  refere
 for label, a, b, ratio, ref, goal in rows:
     print(f"{label:36} {a:8.0f} {b:8.0f} {ratio:6.2f}  {goal or '-':8}  {ref}")
 PY
+rmmod ftio_bench
+# mpio against raw devices and dm-multipath, on Debian's kernel only: the
+# debug kernel's sanitizers would measure themselves.
+if [ ! -e /proc/sys/vm/mem_profiling ]; then
+	python3 "$(dirname "$0")/bench_mpio.py" "${FTIO_BENCH_ROUNDS:-7}"
+fi

@@ -136,7 +136,7 @@ static const char *human(uint64_t v, char *buf, size_t len)
 	int u = -1;
 
 	if (v < 10000) {
-		snprintf(buf, len, "%" PRIu64, v);
+		snprintf(buf, len, "%llu", (unsigned long long)v);
 		return buf;
 	}
 	while (d >= 1024 && u < 4) {
@@ -229,6 +229,7 @@ static void print_table(const struct pool_table *tab, bool top, bool tty)
 	for (i = 0; i < tab->n; i++) {
 		const struct pool_row *r = &tab->rows[i];
 		uint64_t live = r->v[FTIO_A_POOL_LIVE_OBJECTS];
+		uint64_t per;
 		char a[24], b[24], c[24], d[24], e[24], f[24], g[24], h[24], fl[8];
 
 		if (top && !tty)
@@ -243,8 +244,8 @@ static void print_table(const struct pool_table *tab, bool top, bool tty)
 		     r->changed[FTIO_A_POOL_LIVE_OBJECTS], tty && top);
 		cell(9, human(r->v[FTIO_A_POOL_LIVE_BYTES], d, sizeof(d)),
 		     r->changed[FTIO_A_POOL_LIVE_BYTES], tty && top);
-		cell(9, human(live ? r->v[FTIO_A_POOL_LIVE_BYTES] / live : 0,
-				   e, sizeof(e)), false, false);
+		per = live ? r->v[FTIO_A_POOL_LIVE_BYTES] / live : 0;
+		cell(9, human(per, e, sizeof(e)), false, false);
 		cell(9, human(r->v[FTIO_A_POOL_PEAK_BYTES], f, sizeof(f)),
 		     r->changed[FTIO_A_POOL_PEAK_BYTES], tty && top);
 		cell(6, human(r->v[FTIO_A_POOL_FAILURES], g, sizeof(g)),
@@ -380,7 +381,8 @@ static const struct pool_row *find_row(const struct pool_table *tab, const char 
 
 static int pool_top(int argc, char **argv)
 {
-	const char *usage = "pool top [--sort bytes|allocs|diff|name] [--interval SECONDS] [--count N]";
+	const char *usage =
+		"pool top [--sort bytes|allocs|diff|name] [--interval SECONDS] [--count N]";
 	struct pool_table prev = { 0 }, tab;
 	bool tty = isatty(STDOUT_FILENO);
 	double interval = 1;
@@ -590,8 +592,9 @@ static void put_settings(struct nl_msg *msg, const struct pool_settings *ps)
 
 static int pool_set(int argc, char **argv)
 {
-	const char *usage = "pool set TAG [quota SIZE|off] [special on|off|overrun|underrun]\n"
-			    "       [fail PERCENT|off] [interval N] [times N] [track on|off] [desc TEXT]";
+	const char *usage =
+		"pool set TAG [quota SIZE|off] [special on|off|overrun|underrun]\n"
+		"       [fail PERCENT|off] [interval N] [times N] [track on|off] [desc TEXT]";
 	struct pool_settings ps = { 0 };
 	struct pool_table tab = { 0 };
 	struct ftio_nl nl;

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""mpio benchmarks, run in the guest by make bench.
+
+4k random reads, fio libaio, iodepth 32, one job per vCPU, none scheduler:
+raw null_blk, mpio over two null_blk paths, dm-multipath over the same two
+(request-based and bio-based), in interleaved rounds; the medians of the
+per-round ratios. Then the failover stall: the worst read latency while
+one of two scsi_debug paths goes offline under load, mpio against
+dm-multipath.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+RUNTIME = int(os.environ.get("FTIO_BENCH_RUNTIME", "5"))
+NCPU = os.cpu_count()
+ENV = dict(os.environ, DM_DISABLE_UDEV="1")
+
+
+def sh(cmd, check=True):
+    r = subprocess.run(cmd, shell=True, text=True, capture_output=True, env=ENV)
+    if check and r.returncode:
+        raise SystemExit(f"bench: {cmd}: {r.stderr.strip()}")
+    return r.stdout.strip()
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def fio(dev, extra="", runtime=RUNTIME):
+    out = sh(f"fio --name=b --filename={dev} --rw=randread --bs=4k --ioengine=libaio "
+             f"--iodepth=32 --numjobs={NCPU} --direct=1 --time_based "
+             f"--runtime={runtime} --group_reporting --output-format=json {extra}")
+    job = json.loads(out[out.index("{"):])["jobs"][0]
+    return job
+
+
+def iops(dev):
+    return fio(dev)["read"]["iops"]
+
+
+def sectors(dev):
+    return int(sh(f"blockdev --getsz {dev}"))
+
+
+def mpio_up(paths):
+    write("/sys/kernel/ftio/mpio/create", "bench")
+    for p in paths:
+        write("/sys/block/mpio0/mpio/add_path", p)
+    return "/dev/mpio0"
+
+
+def mpio_down():
+    write("/sys/kernel/ftio/mpio/delete", "bench")
+
+
+def dm_up(paths, bio):
+    size = sectors(paths[0])
+    feats = "2 queue_mode bio" if bio else "0"
+    table = (f"0 {size} multipath {feats} 0 1 1 round-robin 0 {len(paths)} 1 " +
+             " ".join(f"{p} 1" for p in paths))
+    sh(f"dmsetup create benchmp --table '{table}'")
+    sh("dmsetup mknodes benchmp")
+    dm = os.path.basename(os.path.realpath("/dev/mapper/benchmp"))
+    try:
+        write(f"/sys/block/{dm}/queue/scheduler", "none")
+    except OSError:
+        pass
+    return "/dev/mapper/benchmp"
+
+
+def dm_down():
+    sh("dmsetup remove benchmp")
+
+
+def throughput():
+    sh("modprobe -r null_blk", check=False)
+    sh("modprobe null_blk nr_devices=2 gb=4 irqmode=0 queue_mode=2")
+    sh("modprobe dm_multipath")
+    sh("modprobe ftio_mpio")
+    for n in ("nullb0", "nullb1"):
+        write(f"/sys/block/{n}/queue/scheduler", "none")
+    rows = {"raw": [], "mpio": [], "dm-rq": [], "dm-bio": []}
+    for _ in range(ROUNDS):
+        rows["raw"].append(iops("/dev/nullb0"))
+        rows["mpio"].append(iops(mpio_up(["/dev/nullb0", "/dev/nullb1"])))
+        mpio_down()
+        rows["dm-rq"].append(iops(dm_up(["/dev/nullb0", "/dev/nullb1"], False)))
+        dm_down()
+        rows["dm-bio"].append(iops(dm_up(["/dev/nullb0", "/dev/nullb1"], True)))
+        dm_down()
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    r_raw = statistics.median(m / r for m, r in zip(rows["mpio"], rows["raw"]))
+    r_dm = statistics.median(m / max(a, b) for m, a, b in
+                             zip(rows["mpio"], rows["dm-rq"], rows["dm-bio"]))
+    dm_rq = statistics.median(a / r for a, r in zip(rows["dm-rq"], rows["raw"]))
+    dm_bio = statistics.median(a / r for a, r in zip(rows["dm-bio"], rows["raw"]))
+    sh("modprobe -r null_blk", check=False)
+    return med, r_raw, r_dm, dm_rq, dm_bio
+
+
+def stall(kind):
+    """Worst read latency (ms) while a path goes offline under load."""
+    sh("modprobe -r scsi_debug", check=False)
+    sh("modprobe sd_mod")
+    sh("modprobe scsi_debug add_host=2 vpd_use_hostno=0 dev_size_mb=256")
+    time.sleep(2)
+    disks = sorted(os.listdir("/sys/bus/scsi/drivers/sd") and
+                   [d for d in os.listdir("/sys/block") if d.startswith("sd")])
+    paths = [f"/dev/{d}" for d in disks[:2]]
+    dev = mpio_up(paths) if kind == "mpio" else dm_up(paths, False)
+    if kind == "mpio":
+        write("/sys/block/mpio0/mpio/no_path_retry", "-1")
+    proc = subprocess.Popen(
+        f"fio --name=s --filename={dev} --rw=randread --bs=4k --ioengine=libaio "
+        f"--iodepth=16 --numjobs=1 --direct=1 --time_based --runtime=8 "
+        f"--output-format=json", shell=True, text=True, stdout=subprocess.PIPE)
+    time.sleep(3)
+    write(f"/sys/block/{disks[0]}/device/state", "offline\n")
+    out, _ = proc.communicate()
+    write(f"/sys/block/{disks[0]}/device/state", "running\n")
+    job = json.loads(out[out.index("{"):])["jobs"][0]
+    worst = job["read"]["clat_ns"]["max"] / 1e6
+    errors = job["error"]
+    if kind == "mpio":
+        mpio_down()
+    else:
+        dm_down()
+    sh("modprobe -r scsi_debug", check=False)
+    return worst, errors
+
+
+def main():
+    med, r_raw, r_dm, dm_rq, dm_bio = throughput()
+    s_mpio, e_mpio = stall("mpio")
+    s_dm, e_dm = stall("dm")
+    print(f"\nmpio benchmarks on {os.uname().release}, {NCPU} vCPUs: 4k randread, "
+          f"libaio, iodepth 32, {NCPU} jobs; medians of {ROUNDS} interleaved rounds\n")
+    print(f"{'device':34} {'IOPS':>9}")
+    for k, label in (("raw", "null_blk (raw)"), ("mpio", "mpio over 2 null_blk"),
+                     ("dm-rq", "dm-multipath, request-based"),
+                     ("dm-bio", "dm-multipath, bio-based")):
+        print(f"{label:34} {med[k]:9.0f}")
+    print()
+    print(f"{'ratio':44} {'value':>6}  goal")
+    print(f"{'mpio / raw null_blk':44} {r_raw:6.2f}  >= 0.85")
+    print(f"{'dm-multipath request-based / raw':44} {dm_rq:6.2f}  (reference)")
+    print(f"{'dm-multipath bio-based / raw':44} {dm_bio:6.2f}  (reference)")
+    print(f"{'mpio / better dm-multipath':44} {r_dm:6.2f}  >= 1.15")
+    print()
+    print(f"{'failover stall (path offline under load)':44} {'worst ms':>8}  errors")
+    print(f"{'mpio':44} {s_mpio:8.1f}  {e_mpio}")
+    print(f"{'dm-multipath':44} {s_dm:8.1f}  {e_dm}")
+    print(f"{'goal: mpio lower':44} {'met' if s_mpio < s_dm else 'NOT met':>8}")
+
+
+if __name__ == "__main__":
+    main()
