@@ -18,6 +18,11 @@
 #define FTIO_COMPAT_BLOCK
 #include "ftio_compat.h"
 
+/* Paths come back by themselves where disks going away are seen. */
+#if defined(FTIO_HAVE_BDEV_FILE) && defined(FTIO_HAVE_CLASS_INTF_DEV_ONLY)
+#define MPIO_READD 1
+#endif
+
 #define MPIO_TAG		FTIO_TAG('M', 'p', 'i', 'o')
 #define MPIO_MAX_PATHS		32
 #define MPIO_NAME_LEN		32
@@ -79,6 +84,8 @@ struct mpio_dev;
  * @fail_count: times the path failed
  * @fails: recent failures (marginal and flap detection)
  * @hold_until: jiffies until which a flapping path stays down
+ * @admin_down: failed by the administrator: only the administrator
+ *	reinstates it, health probes leave it alone
  * @config: rebuilds the device's path set after a failure
  * @release: closes the path once the last I/O is done
  */
@@ -102,6 +109,7 @@ struct mpio_path {
 	atomic_t fail_count;
 	struct mpio_hist fails;
 	unsigned long hold_until;
+	bool admin_down;
 	struct work_struct config;
 	struct work_struct release;
 };
@@ -153,6 +161,8 @@ struct mpio_dev_pcpu {
  * @dying: being deleted
  * @pr_key: the key registered through pr_ops, given to new paths too
  * @pr_flags: its flags
+ * @awaited: paths whose disk went away, to add back when it returns
+ * @nawaited: their number
  * @live_paths: paths not yet closed
  * @paths_wq: where delete waits for them
  */
@@ -189,6 +199,8 @@ struct mpio_dev {
 	bool dying;
 	u64 pr_key;
 	u32 pr_flags;
+	struct list_head awaited;
+	unsigned int nawaited;
 	atomic_t live_paths;
 	wait_queue_head_t paths_wq;
 };
@@ -225,8 +237,8 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 int mpio_path_remove(struct mpio_path *p, struct netlink_ext_ack *extack);
 struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec);
 void mpio_path_fail(struct mpio_path *p, int err, const char *why);
+void mpio_path_fail_admin(struct mpio_path *p);
 int mpio_path_reinstate(struct mpio_path *p, bool by_admin);
-void mpio_path_set_state(struct mpio_path *p, int state, const char *why);
 void mpio_rebuild_active(struct mpio_dev *d);
 int mpio_switch_group(struct mpio_dev *d, u32 group,
 		      struct netlink_ext_ack *extack);
@@ -244,6 +256,26 @@ int mpio_selector_parse(const char *s);
 void mpio_probe_work(struct work_struct *work);
 void mpio_probe_now(struct mpio_dev *d);
 int mpio_probe_path(struct mpio_path *p);
+
+/* mpio_readd.c */
+void mpio_identity(struct block_device *bdev, char *buf, size_t len);
+#ifdef MPIO_READD
+void mpio_await_path(struct mpio_path *p);
+void mpio_forget_awaited(struct mpio_dev *d);
+ssize_t mpio_show_awaited(struct mpio_dev *d, char *buf);
+void mpio_readd_start(struct gendisk *disk);
+void mpio_readd_stop(void);
+#else
+static inline void mpio_await_path(struct mpio_path *p) { }
+static inline void mpio_forget_awaited(struct mpio_dev *d) { }
+static inline ssize_t mpio_show_awaited(struct mpio_dev *d, char *buf)
+{
+	return 0;
+}
+
+static inline void mpio_readd_start(struct gendisk *disk) { }
+static inline void mpio_readd_stop(void) { }
+#endif
 
 /* mpio_sysfs.c */
 int mpio_dev_sysfs_add(struct mpio_dev *d);

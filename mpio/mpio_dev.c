@@ -540,6 +540,7 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 	}
 	mutex_init(&d->lock);
 	INIT_LIST_HEAD(&d->paths);
+	INIT_LIST_HEAD(&d->awaited);
 	spin_lock_init(&d->qlock);
 	bio_list_init(&d->queued);
 	bio_list_init(&d->retry);
@@ -581,6 +582,7 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 	if (ret)
 		goto err_del;
 	list_add_tail(&d->node, &mpio_devs);
+	mpio_readd_start(d->disk);
 	queue_delayed_work(mpio_wq, &d->probe, d->probe_interval * HZ);
 	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_DEVICE_CREATED,
 			disk_to_dev(d->disk), d->name, "/dev/%s created",
@@ -639,6 +641,7 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 	 * disk is still there; wait for that, then delete the disk.
 	 */
 	mutex_lock(&d->lock);
+	mpio_forget_awaited(d);
 	list_for_each_entry_safe(p, tmp, &d->paths, node)
 		mpio_path_remove(p, NULL);
 	mutex_unlock(&d->lock);
@@ -676,6 +679,7 @@ void mpio_devs_exit(void)
 {
 	struct mpio_dev *d, *tmp;
 
+	mpio_readd_stop();
 	mutex_lock(&mpio_devs_lock);
 	list_for_each_entry_safe(d, tmp, &mpio_devs, node)
 		mpio_dev_delete(d, NULL);

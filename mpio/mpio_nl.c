@@ -312,7 +312,7 @@ static int mpio_path_cmd(struct sk_buff *skb, struct genl_info *info, u8 cmd)
 		break;
 	case FTIO_CMD_MPIO_PATH_FAIL:
 		mutex_unlock(&d->lock);
-		mpio_path_fail(p, 0, "failed by the administrator");
+		mpio_path_fail_admin(p);
 		flush_work(&p->config);
 		mutex_lock(&d->lock);
 		ret = mpio_nl_reply_path(info, p, cmd);

@@ -230,12 +230,26 @@ void mpio_path_fail(struct mpio_path *p, int err, const char *why)
 }
 
 /**
+ * mpio_path_fail_admin() - fail a path until the administrator says
+ * @p: the path
+ *
+ * Health probes do not reinstate it; mpio_path_reinstate() with @by_admin
+ * does.
+ */
+void mpio_path_fail_admin(struct mpio_path *p)
+{
+	WRITE_ONCE(p->admin_down, true);
+	mpio_path_fail(p, 0, "failed by the administrator");
+}
+
+/**
  * mpio_path_reinstate() - put a failed path back in service
  * @p: the path
  * @by_admin: an administrator asked (ignores the flapping hold-down)
  *
  * Context: process context; takes the device's lock.
- * Return: 0, -EBUSY while held down, -EINVAL if not failed.
+ * Return: 0, -EBUSY while held down or (unless @by_admin) failed by the
+ * administrator, -EINVAL if not failed.
  */
 int mpio_path_reinstate(struct mpio_path *p, bool by_admin)
 {
@@ -249,11 +263,13 @@ int mpio_path_reinstate(struct mpio_path *p, bool by_admin)
 		ret = -EINVAL;
 		goto out;
 	}
-	if (!by_admin && time_before(now, READ_ONCE(p->hold_until))) {
+	if (!by_admin && (READ_ONCE(p->admin_down) ||
+			  time_before(now, READ_ONCE(p->hold_until)))) {
 		ret = -EBUSY;
 		goto out;
 	}
 	WRITE_ONCE(p->hold_until, 0);
+	WRITE_ONCE(p->admin_down, false);
 	if (READ_ONCE(marginal_fails) &&
 	    mpio_hist_recent(&p->fails, now, MPIO_WINDOW) >= READ_ONCE(marginal_fails)) {
 		atomic_set(&p->state, MPIO_PATH_MARGINAL);
@@ -284,20 +300,6 @@ static void mpio_path_promote(struct mpio_path *p)
 		atomic_set(&p->state, MPIO_PATH_STANDBY);
 		mpio_rebuild_active(p->dev);
 	}
-}
-
-/**
- * mpio_path_set_state() - state change asked for by the administrator
- * @p: the path
- * @state: MPIO_PATH_FAILED or MPIO_PATH_ACTIVE
- * @why: for the event
- */
-void mpio_path_set_state(struct mpio_path *p, int state, const char *why)
-{
-	if (state == MPIO_PATH_FAILED)
-		mpio_path_fail(p, 0, why);
-	else
-		mpio_path_reinstate(p, true);
 }
 
 static void mpio_path_config_work(struct work_struct *work)
@@ -379,32 +381,6 @@ struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec)
 	return NULL;
 }
 
-/* The lower device's identity, for the check and the device's uuid. */
-static void mpio_identity(struct block_device *bdev, char *buf, size_t len)
-{
-	struct gendisk *disk = bdev->bd_disk;
-
-	buf[0] = '\0';
-#ifdef FTIO_HAVE_GET_UNIQUE_ID
-	if (disk->fops->get_unique_id) {
-		static const enum blk_unique_id types[] = {
-			BLK_UID_NAA, BLK_UID_EUI64, BLK_UID_T10,
-		};
-		unsigned int i;
-		u8 id[16];
-
-		for (i = 0; i < ARRAY_SIZE(types); i++) {
-			int n = disk->fops->get_unique_id(disk, id, types[i]);
-
-			if (n > 0) {
-				snprintf(buf, len, "%u:%*phN", types[i], n, id);
-				return;
-			}
-		}
-	}
-#endif
-}
-
 #ifdef FTIO_HAVE_BDEV_FILE
 /* The lower disk went away (adapter pulled, device deleted). */
 static void mpio_path_mark_dead(struct block_device *bdev, bool surprise)
@@ -417,6 +393,8 @@ static void mpio_path_mark_dead(struct block_device *bdev, bool surprise)
 	mutex_lock(&d->lock);
 	list_for_each_entry(p, &d->paths, node) {
 		if (ftio_bdev_get(&p->bdev) == bdev) {
+			if (!d->dying)
+				mpio_await_path(p);
 			mpio_path_remove(p, NULL);
 			break;
 		}

@@ -2,8 +2,9 @@
 /*
  * Health checks without a daemon: every probe_interval seconds each path
  * reads one block with the fail-fast flags. A failed path that answers is
- * reinstated (unless it flapped and is held down); a usable path that
- * does not is failed; a marginal path that stayed quiet is promoted.
+ * reinstated (unless it flapped and is held down, or the administrator
+ * failed it); a usable path that does not is failed; a marginal path that
+ * stayed quiet is promoted.
  */
 
 #include <linux/bio.h>

@@ -98,6 +98,21 @@ static struct kobj_attribute name_attr = __ATTR_RO(name);
 static struct kobj_attribute uuid_attr = __ATTR_RO(uuid);
 static struct kobj_attribute queued_attr = __ATTR_RO(queued);
 
+/* Paths whose disk went away and that come back when it does. */
+static ssize_t awaited_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct mpio_dev *d = kobj_to_mpio(kobj);
+	ssize_t n;
+
+	mutex_lock(&d->lock);
+	n = mpio_show_awaited(d, buf);
+	mutex_unlock(&d->lock);
+	return n;
+}
+
+static struct kobj_attribute awaited_attr = __ATTR_RO(awaited);
+
 MPIO_DEV_RO(policy, "%s", mpio_selector_name(READ_ONCE(d->selector)))
 
 static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -275,6 +290,7 @@ static struct attribute *mpio_dev_attrs[] = {
 	&probe_interval_attr.attr,
 	&group_attr.attr,
 	&queued_attr.attr,
+	&awaited_attr.attr,
 	&add_path_attr.attr,
 	&remove_path_attr.attr,
 	&fail_queued_attr.attr,
@@ -407,7 +423,7 @@ static ssize_t path_state_store(struct mpio_path *p, const char *buf,
 	int ret = 0;
 
 	if (sysfs_streq(buf, "failed"))
-		mpio_path_set_state(p, MPIO_PATH_FAILED, "failed by the administrator");
+		mpio_path_fail_admin(p);
 	else if (sysfs_streq(buf, "active"))
 		ret = mpio_path_reinstate(p, true);
 	else

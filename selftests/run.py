@@ -45,6 +45,8 @@ GUEST_SUITES = [
     ("mpio/control", ["distro", "debug"], "selftests/mpio/control.sh", "tap", 600),
     ("mpio/scsi_failover", ["distro", "debug"], "selftests/mpio/scsi_failover.sh",
      "tap", 600),
+    ("mpio/virtio_failover", ["distro", "debug"], "selftests/mpio/virtio_failover.sh",
+     "tap", 600),
 ]
 # Suites that run on the host: name and command.
 HOST_SUITES = [

@@ -389,9 +389,10 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         "-device", "virtio-serial-pci,id=vser",
         "-chardev", f"socket,id=ctl,path={rundir}/ctl.sock,server=on,wait=off",
         "-device", "virtserialport,chardev=ctl,name=ftio.ctl",
-        # Two empty hot-plug slots for scenarios that plug devices in.
+        # Empty hot-plug slots for scenarios that plug devices in.
         "-device", "pcie-root-port,id=rp1,chassis=1,slot=1",
         "-device", "pcie-root-port,id=rp2,chassis=2,slot=2",
+        "-device", "pcie-root-port,id=rp3,chassis=3,slot=3",
     ] + list(qemu_args)
     with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
         f.write(shlex.join(qemu) + "\n")

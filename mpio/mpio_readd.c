@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Paths that come back without an operator. When the disk of a path goes
+ * away (adapter pulled, SCSI device deleted), its device remembers the
+ * path: the identity of the logical unit, the group, priority and weight.
+ * When a disk appears whose identity is the device's, it is added back
+ * as a path with those settings.
+ *
+ * New disks are seen through a class interface on the block class (its
+ * address is taken from the first mpio disk: the class is not exported).
+ * The interface's callback runs while the disk is being added and cannot
+ * open it yet, so it only notes the disk; a work item opens it a little
+ * later, reads its identity and matches it against the awaited paths.
+ */
+#define pr_fmt(fmt) "ftio_mpio: " fmt
+
+#include <linux/blkdev.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+
+#include "mpio.h"
+
+static bool auto_readd = true;
+module_param(auto_readd, bool, 0644);
+MODULE_PARM_DESC(auto_readd, "Add a path back when its disk returns (default Y)");
+
+/**
+ * mpio_identity() - what identifies the logical unit behind a disk
+ * @bdev: the disk
+ * @buf: "TYPE:HEX" for a unique id (NVMe, SCSI), "serial:TEXT" for a
+ *	disk that offers a serial number (virtio-blk), "" for neither
+ * @len: size of @buf
+ */
+void mpio_identity(struct block_device *bdev, char *buf, size_t len)
+{
+	struct gendisk *disk = bdev->bd_disk;
+	struct device *dev = disk_to_dev(disk);
+	const struct attribute_group **g;
+	struct attribute **a;
+
+	buf[0] = '\0';
+#ifdef FTIO_HAVE_GET_UNIQUE_ID
+	if (disk->fops->get_unique_id) {
+		static const enum blk_unique_id types[] = {
+			BLK_UID_NAA, BLK_UID_EUI64, BLK_UID_T10,
+		};
+		unsigned int i;
+		u8 id[16];
+
+		for (i = 0; i < ARRAY_SIZE(types); i++) {
+			int n = disk->fops->get_unique_id(disk, id, types[i]);
+
+			if (n > 0) {
+				snprintf(buf, len, "%u:%*phN", types[i], n, id);
+				return;
+			}
+		}
+	}
+#endif
+	/*
+	 * The driver's own attributes of the disk (virtio-blk has "serial"):
+	 * read as sysfs would, through the device attribute's show().
+	 */
+	for (g = dev->groups; g && *g; g++) {
+		for (a = (*g)->attrs; a && *a; a++) {
+			struct device_attribute *da;
+			char *page;
+			ssize_t n;
+
+			if (strcmp((*a)->name, "serial"))
+				continue;
+			da = container_of(*a, struct device_attribute, attr);
+			if (!da->show)
+				return;
+			page = (char *)get_zeroed_page(GFP_KERNEL);
+			if (!page)
+				return;
+			n = da->show(dev, da, page);
+			if (n > 0) {
+				page[min_t(ssize_t, n, PAGE_SIZE - 1)] = '\0';
+				strim(page);
+				if (page[0])
+					snprintf(buf, len, "serial:%s", page);
+			}
+			free_page((unsigned long)page);
+			return;
+		}
+	}
+}
+
+#ifdef MPIO_READD
+
+/* A path whose disk went away, waiting for it to come back. */
+struct mpio_awaited {
+	struct list_head node;
+	unsigned int old_id;
+	char name[BDEVNAME_SIZE];
+	u32 group;
+	u32 priority;
+	u32 weight;
+	unsigned long since;
+};
+
+/* A disk that appeared, to be looked at once it can be opened. */
+struct mpio_newdisk {
+	struct list_head node;
+	dev_t devt;
+	unsigned int tries;
+};
+
+#define MPIO_READD_TRIES	50	/* every 100 ms: 5 s for a disk to go live */
+
+static DEFINE_SPINLOCK(mpio_newdisks_lock);
+static LIST_HEAD(mpio_newdisks);
+static atomic_t mpio_nawaited = ATOMIC_INIT(0);
+static const struct device_type *mpio_disk_type;
+static unsigned int mpio_disk_major;
+static bool mpio_intf_registered;
+static void mpio_readd_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(mpio_readd_dwork, mpio_readd_work);
+
+/**
+ * mpio_await_path() - remember a path whose disk went away
+ * @p: the path, about to be removed
+ *
+ * Only a device whose paths have a real identity waits: size and block
+ * size alone could match another disk.
+ *
+ * Context: p->dev->lock held.
+ */
+void mpio_await_path(struct mpio_path *p)
+{
+	struct mpio_dev *d = p->dev;
+	struct mpio_awaited *w;
+
+	if (!READ_ONCE(auto_readd) || !d->uuid[0] || !strncmp(d->uuid, "size:", 5) ||
+	    d->nawaited >= MPIO_MAX_PATHS)
+		return;
+	w = ftio_pool_zalloc(sizeof(*w), GFP_NOIO, MPIO_TAG);
+	if (!w)
+		return;
+	w->old_id = p->id;
+	strscpy(w->name, p->name, sizeof(w->name));
+	w->group = p->group;
+	w->priority = p->priority;
+	w->weight = p->weight;
+	w->since = jiffies;
+	list_add_tail(&w->node, &d->awaited);
+	d->nawaited++;
+	atomic_inc(&mpio_nawaited);
+}
+
+/**
+ * mpio_forget_awaited() - stop waiting for the paths of a device
+ * @d: the device
+ *
+ * Context: d->lock held.
+ */
+void mpio_forget_awaited(struct mpio_dev *d)
+{
+	struct mpio_awaited *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &d->awaited, node) {
+		list_del(&w->node);
+		ftio_pool_free(w, MPIO_TAG);
+		atomic_dec(&mpio_nawaited);
+	}
+	d->nawaited = 0;
+}
+
+/**
+ * mpio_show_awaited() - the awaited paths, one per line, for sysfs
+ * @d: the device
+ * @buf: a sysfs page
+ *
+ * Context: d->lock held.
+ * Return: bytes written.
+ */
+ssize_t mpio_show_awaited(struct mpio_dev *d, char *buf)
+{
+	struct mpio_awaited *w;
+	int n = 0;
+
+	list_for_each_entry(w, &d->awaited, node)
+		n += sysfs_emit_at(buf, n, "%u %s %u %lu\n", w->old_id, w->name,
+				   w->group, (jiffies - w->since) / HZ);
+	return n;
+}
+
+/* Runs under the block class's mutex, while the disk is being added. */
+static int mpio_disk_added(struct device *dev)
+{
+	struct mpio_newdisk *nd;
+
+	if (dev->type != mpio_disk_type || !atomic_read(&mpio_nawaited) ||
+	    MAJOR(dev->devt) == mpio_disk_major)
+		return 0;
+	nd = ftio_pool_zalloc(sizeof(*nd), GFP_KERNEL, MPIO_TAG);
+	if (!nd)
+		return 0;
+	nd->devt = dev->devt;
+	spin_lock(&mpio_newdisks_lock);
+	list_add_tail(&nd->node, &mpio_newdisks);
+	spin_unlock(&mpio_newdisks_lock);
+	mod_delayed_work(mpio_wq, &mpio_readd_dwork, HZ / 10);
+	return 0;
+}
+
+static struct class_interface mpio_intf = {
+	.add_dev = mpio_disk_added,
+};
+
+/* Give the disk's path back to the device that waits for it. */
+static void mpio_readd_to(struct mpio_dev *d, dev_t devt, const char *id)
+{
+	struct mpio_awaited *w;
+	struct mpio_path *p;
+	char spec[24];
+	int ret;
+
+	mutex_lock(&d->lock);
+	w = list_first_entry_or_null(&d->awaited, struct mpio_awaited, node);
+	if (!w || d->dying || strcmp(d->uuid, id))
+		goto out;
+	snprintf(spec, sizeof(spec), "%u:%u", MAJOR(devt), MINOR(devt));
+	ret = mpio_path_add(d, spec, w->group, &p, NULL);
+	if (ret) {
+		pr_warn("%s: %s has the identity of path %u (%s) but cannot be added back: %d\n",
+			d->name, spec, w->old_id, w->name, ret);
+		goto out;
+	}
+	p->priority = w->priority;
+	p->weight = w->weight;
+	mpio_rebuild_active(d);
+	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_ADDED,
+			disk_to_dev(d->disk), p->name,
+			"%s: path %u (%s) is back as path %u (%s), added automatically",
+			d->name, w->old_id, w->name, p->id, p->name);
+	list_del(&w->node);
+	d->nawaited--;
+	atomic_dec(&mpio_nawaited);
+	ftio_pool_free(w, MPIO_TAG);
+out:
+	mutex_unlock(&d->lock);
+}
+
+/* Open the disk, read its identity, find the device waiting for it. */
+static int mpio_readd_one(dev_t devt)
+{
+	char id[MPIO_UUID_LEN];
+	struct mpio_dev *d;
+	struct file *f;
+
+	f = bdev_file_open_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	mpio_identity(file_bdev(f), id, sizeof(id));
+	bdev_fput(f);
+	if (!id[0])
+		return 0;
+	mutex_lock(&mpio_devs_lock);
+	list_for_each_entry(d, &mpio_devs, node)
+		mpio_readd_to(d, devt, id);
+	mutex_unlock(&mpio_devs_lock);
+	return 0;
+}
+
+static void mpio_readd_work(struct work_struct *work)
+{
+	struct mpio_newdisk *nd, *tmp;
+	LIST_HEAD(todo);
+	bool again = false;
+
+	spin_lock(&mpio_newdisks_lock);
+	list_splice_init(&mpio_newdisks, &todo);
+	spin_unlock(&mpio_newdisks_lock);
+
+	list_for_each_entry_safe(nd, tmp, &todo, node) {
+		/* Not live yet: the disk is still being added. */
+		if (mpio_readd_one(nd->devt) == -ENXIO &&
+		    ++nd->tries < MPIO_READD_TRIES) {
+			again = true;
+			continue;
+		}
+		list_del(&nd->node);
+		ftio_pool_free(nd, MPIO_TAG);
+	}
+	if (again) {
+		spin_lock(&mpio_newdisks_lock);
+		list_splice(&todo, &mpio_newdisks);
+		spin_unlock(&mpio_newdisks_lock);
+		mod_delayed_work(mpio_wq, &mpio_readd_dwork, HZ / 10);
+	}
+}
+
+/**
+ * mpio_readd_start() - watch for new disks, once there is an mpio disk
+ * @disk: an mpio disk, whose class and type are those of every disk
+ *
+ * Context: mpio_devs_lock held.
+ */
+void mpio_readd_start(struct gendisk *disk)
+{
+	if (mpio_intf_registered)
+		return;
+	mpio_disk_type = disk_to_dev(disk)->type;
+	mpio_disk_major = disk->major;
+	mpio_intf.class = disk_to_dev(disk)->class;
+	if (class_interface_register(&mpio_intf))
+		pr_warn("cannot watch for new disks: paths are not added back automatically\n");
+	else
+		mpio_intf_registered = true;
+}
+
+/**
+ * mpio_readd_stop() - stop watching, at module unload
+ */
+void mpio_readd_stop(void)
+{
+	struct mpio_newdisk *nd, *tmp;
+
+	if (mpio_intf_registered)
+		class_interface_unregister(&mpio_intf);
+	mpio_intf_registered = false;
+	cancel_delayed_work_sync(&mpio_readd_dwork);
+	list_for_each_entry_safe(nd, tmp, &mpio_newdisks, node) {
+		list_del(&nd->node);
+		ftio_pool_free(nd, MPIO_TAG);
+	}
+}
+
+#endif /* MPIO_READD */
