@@ -27,6 +27,8 @@
 #define MPIO_MAX_PATHS		32
 #define MPIO_NAME_LEN		32
 #define MPIO_UUID_LEN		64
+/* One I/O in 8 per CPU and path has its latency measured. */
+#define MPIO_LAT_SAMPLE		7
 
 /* Path states; the numbers are the netlink ABI (enum ftio_path_state). */
 enum mpio_path_state {
@@ -211,7 +213,7 @@ struct mpio_io {
 	struct bio *orig;
 	struct mpio_path *path;
 	unsigned long start;		/* jiffies: I/O accounting of @orig */
-	u64 issued_ns;			/* latency of this clone */
+	u64 issued_ns;			/* when sent, if sampled; else 0 */
 	struct bio clone;
 };
 

@@ -50,11 +50,15 @@ static void mpio_end_io(struct bio *clone)
 	struct mpio_dev *d = io->dev;
 	blk_status_t status = clone->bi_status;
 	struct bio *orig = io->orig;
-	u64 lat = ktime_get_ns() - io->issued_ns;
 
 	this_cpu_dec(p->pcpu->in_flight);
-	/* A moving average over ~8 completions; races only blur it. */
-	WRITE_ONCE(p->latency_ns, p->latency_ns - (p->latency_ns >> 3) + (lat >> 3));
+	if (io->issued_ns) {
+		u64 lat = ktime_get_ns() - io->issued_ns;
+
+		/* A moving average over ~8 samples; races only blur it. */
+		WRITE_ONCE(p->latency_ns,
+			   p->latency_ns - (p->latency_ns >> 3) + (lat >> 3));
+	}
 
 	if (unlikely(status) && blk_path_error(status) &&
 	    !(orig->bi_opf & REQ_FAILFAST_TRANSPORT)) {
@@ -128,7 +132,12 @@ static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io)
 	}
 	bio_set_dev(clone, ftio_bdev_get(&p->bdev));
 	io->path = p;
-	io->issued_ns = ktime_get_ns();
+	/*
+	 * Latency is sampled, not measured on every I/O: the clock read and
+	 * the write to the path's shared average cost more than the rest.
+	 */
+	io->issued_ns = (this_cpu_read(p->pcpu->ios) & MPIO_LAT_SAMPLE) ? 0 :
+			ktime_get_ns();
 	this_cpu_inc(p->pcpu->ios);
 	this_cpu_add(p->pcpu->bytes, clone->bi_iter.bi_size);
 	this_cpu_inc(p->pcpu->in_flight);
@@ -151,6 +160,11 @@ static struct mpio_io *mpio_clone(struct mpio_dev *d, struct bio *orig,
 	io->start = start;
 	clone->bi_end_io = mpio_end_io;
 	clone->bi_private = io;
+	/*
+	 * The lower driver does not retry transport errors (nor hold I/O
+	 * while its controller reconnects): another path is the retry.
+	 */
+	clone->bi_opf |= REQ_FAILFAST_TRANSPORT;
 	return io;
 }
 

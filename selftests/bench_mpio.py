@@ -5,7 +5,10 @@
 4k random reads, fio libaio, iodepth 32, one job per vCPU, none scheduler:
 raw null_blk, mpio over two null_blk paths, dm-multipath over the same two
 (request-based and bio-based), in interleaved rounds; the medians of the
-per-round ratios. Then the failover stall: the worst read latency while
+per-round ratios. The same over QEMU's two-controller NVMe subsystem: mpio
+over the two controllers' disks (nvme_core.multipath=N) against the
+kernel's native NVMe multipath (numa policy). Then the failover stall: the
+worst read latency while
 one of two scsi_debug paths goes offline under load, mpio against
 dm-multipath.
 """
@@ -107,6 +110,51 @@ def throughput():
     return med, r_raw, r_dm, dm_rq, dm_bio
 
 
+NVME_NQN = "nqn.2026-11.org.ftio:qemu-nvme"
+
+
+def nvme_load(native):
+    """Reload the NVMe driver with or without native multipath; the disks
+    of the subsystem: one multipath head, or one disk per controller."""
+    sh("modprobe -r nvme nvme_core", check=False)
+    sh(f"modprobe nvme_core multipath={'Y' if native else 'N'}")
+    sh("modprobe nvme")
+    want = 1 if native else 2
+    for _ in range(600):
+        disks = []
+        for d in sorted(os.listdir("/sys/block")):
+            try:
+                nqn = open(f"/sys/block/{d}/device/subsysnqn").read().strip()
+            except OSError:
+                continue
+            if nqn == NVME_NQN:
+                disks.append(f"/dev/{d}")
+        if len(disks) == want:
+            return disks
+        time.sleep(0.1)
+    raise SystemExit(f"bench: the NVMe subsystem's disks did not show up (native={native})")
+
+
+def nvme():
+    """mpio over two NVMe controllers against native NVMe multipath."""
+    rows = {"native": [], "mpio": []}
+    for _ in range(ROUNDS):
+        dev = nvme_load(True)[0]
+        for sub in os.listdir("/sys/class/nvme-subsystem"):
+            try:
+                write(f"/sys/class/nvme-subsystem/{sub}/iopolicy", "numa")
+            except OSError:
+                pass
+        rows["native"].append(iops(dev))
+        paths = nvme_load(False)
+        rows["mpio"].append(iops(mpio_up(paths)))
+        mpio_down()
+    sh("modprobe -r nvme nvme_core", check=False)
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    ratio = statistics.median(m / n for m, n in zip(rows["mpio"], rows["native"]))
+    return med, ratio
+
+
 def stall(kind):
     """Worst read latency (ms) while a path goes offline under load."""
     sh("modprobe -r scsi_debug", check=False)
@@ -140,6 +188,7 @@ def stall(kind):
 
 def main():
     med, r_raw, r_dm, dm_rq, dm_bio = throughput()
+    nmed, r_nvme = nvme()
     s_mpio, e_mpio = stall("mpio")
     s_dm, e_dm = stall("dm")
     print(f"\nmpio benchmarks on {os.uname().release}, {NCPU} vCPUs: 4k randread, "
@@ -155,6 +204,11 @@ def main():
     print(f"{'dm-multipath request-based / raw':44} {dm_rq:6.2f}  (reference)")
     print(f"{'dm-multipath bio-based / raw':44} {dm_bio:6.2f}  (reference)")
     print(f"{'mpio / better dm-multipath':44} {r_dm:6.2f}  >= 1.15")
+    print()
+    print(f"{'device (QEMU NVMe, 2 controllers)':34} {'IOPS':>9}")
+    print(f"{'native NVMe multipath, numa':34} {nmed['native']:9.0f}")
+    print(f"{'mpio over the 2 controllers':34} {nmed['mpio']:9.0f}")
+    print(f"{'mpio / native NVMe multipath':44} {r_nvme:6.2f}  >= 1.00")
     print()
     print(f"{'failover stall (path offline under load)':44} {'worst ms':>8}  errors")
     print(f"{'mpio':44} {s_mpio:8.1f}  {e_mpio}")

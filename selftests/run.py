@@ -47,6 +47,10 @@ GUEST_SUITES = [
      "tap", 600),
     ("mpio/virtio_failover", ["distro", "debug"], "selftests/mpio/virtio_failover.sh",
      "tap", 600),
+    ("mpio/nvme_tcp_failover", ["distro", "debug"], "selftests/mpio/nvme_tcp_failover.sh",
+     "tap", 600),
+    ("mpio/nvme_pci_failover", ["distro", "debug"], "selftests/mpio/nvme_pci_failover.sh",
+     "tap", 600),
 ]
 # Suites that run on the host: name and command.
 HOST_SUITES = [

@@ -35,7 +35,7 @@ ok "blockdev-add: one node over the file" host-ctl qmp blockdev-add \
 ok "plug adapter vb1 into rp1" plug vb1 rp1
 ok "plug adapter vb2 into rp2" plug vb2 rp2
 check "the guest sees two disks with the serial" \
-	wait_for 30 bash -c "[ \$(ls /sys/block/vd*/serial 2>/dev/null | xargs -r cat | grep -c $serial) = 2 ]"
+	wait_for 30 bash -c "[ \$(grep -lx $serial /sys/block/vd*/serial 2>/dev/null | wc -l) = 2 ]"
 mapfile -t disks < <(vb_disks)
 note "paths: ${disks[*]}"
 

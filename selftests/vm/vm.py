@@ -321,6 +321,26 @@ class Tail(threading.Thread):
             self.stop.wait(0.3)
 
 
+def nvme_pair_args(rundir):
+    """An NVMe subsystem with two controllers sharing namespace 1, behind
+    root ports rp4 and rp5: controller nvc2 may be unplugged and plugged
+    back (nvc1 carries the namespace device). No driver binds until a
+    test loads nvme; the backing file is sparse and removed after the run."""
+    img = os.path.join(rundir, "nvme-ns1.img")
+    with open(img, "wb") as f:
+        f.truncate(256 << 20)
+    return [
+        "-device", "pcie-root-port,id=rp4,chassis=4,slot=4",
+        "-device", "pcie-root-port,id=rp5,chassis=5,slot=5",
+        "-device", "nvme-subsys,id=nvs,nqn=nqn.2026-11.org.ftio:qemu-nvme",
+        "-device", "nvme,id=nvc1,serial=FTIO-NVME,subsys=nvs,bus=rp4",
+        "-blockdev", f"driver=file,filename={img},node-name=nvf",
+        "-blockdev", "driver=raw,file=nvf,node-name=nvd",
+        "-device", "nvme-ns,drive=nvd,bus=nvc1,nsid=1,shared=on",
+        "-device", "nvme,id=nvc2,serial=FTIO-NVME,subsys=nvs,bus=rp5",
+    ]
+
+
 def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         qemu_args=(), append="", mem="2G", smp=2, env=None, quiet=False,
         accel="auto", rundir=None):
@@ -393,7 +413,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         "-device", "pcie-root-port,id=rp1,chassis=1,slot=1",
         "-device", "pcie-root-port,id=rp2,chassis=2,slot=2",
         "-device", "pcie-root-port,id=rp3,chassis=3,slot=3",
-    ] + list(qemu_args)
+    ] + nvme_pair_args(rundir) + list(qemu_args)
     with open(os.path.join(rundir, "qemu.cmd"), "w") as f:
         f.write(shlex.join(qemu) + "\n")
 
@@ -440,6 +460,10 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         qmp.close()
         qlog.close()
     elapsed = time.monotonic() - start
+    try:
+        os.unlink(os.path.join(rundir, "nvme-ns1.img"))
+    except FileNotFoundError:
+        pass
 
     qerr = open(os.path.join(rundir, "qemu.log"), errors="replace").read()
     if acc == "kvm" and (kvm_broken or "KVM internal error" in qerr):

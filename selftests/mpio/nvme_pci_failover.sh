@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Failover under load with data verification over QEMU's NVMe: one
+# subsystem, two controllers sharing namespace 1 (the runner puts them
+# behind root ports rp4 and rp5), nvme_core.multipath=N so that each
+# controller gives its own disk. While fio writes and verifies, controller
+# nvc2 is unplugged (device_del: the guest's pciehp removes it) and
+# plugged back; its path comes back by itself. Zero fio errors, zero
+# verify failures.
+. "$(dirname "$0")/../lib/ftio.sh"
+
+tmp=$(mktemp -d)
+nqn=nqn.2026-11.org.ftio:qemu-nvme
+ftio_unload_all
+check "the control port is there" [ -n "${FTIO_CTL_PORT:-}" ]
+modprobe -r nvme 2>/dev/null
+modprobe -r nvme_core 2>/dev/null
+ok "nvme_core loads without native multipath" modprobe nvme_core multipath=N
+ok "nvme loads" modprobe nvme
+
+ctrls_of_subsys() { grep -lx "$nqn" /sys/class/nvme/nvme*/subsysnqn 2>/dev/null | xargs -r -n1 dirname | xargs -r -n1 basename; }
+disk_of() { basename "$(ls -d /sys/class/nvme/$1/nvme*n1 2>/dev/null | head -1)"; }
+# The controller behind root port rp5 (hot-plug slot 5).
+slot5_ctrl() {
+	local addr c
+	addr=$(cat /sys/bus/pci/slots/5/address 2>/dev/null) || return 1
+	for c in $(ctrls_of_subsys); do
+		case "$(basename "$(readlink -f /sys/class/nvme/$c/device)")" in
+		"$addr".*) echo "$c"; return 0 ;;
+		esac
+	done
+	return 1
+}
+check "two controllers of the subsystem, one disk each" wait_for 60 bash -c \
+	"[ \$(grep -lx $nqn /sys/class/nvme/nvme*/subsysnqn 2>/dev/null | wc -l) = 2 ] &&
+	 [ \$(ls -d /sys/class/nvme/nvme*/nvme*n1 2>/dev/null | wc -l) -ge 2 ]"
+mapfile -t ctrls < <(ctrls_of_subsys)
+disks=("$(disk_of "${ctrls[0]}")" "$(disk_of "${ctrls[1]}")")
+c2=$(slot5_ctrl)
+check "controller nvc2 is found behind slot 5 ($c2)" [ -n "$c2" ]
+note "controllers: ${ctrls[*]}, paths: ${disks[*]}"
+
+ok "ftio_mpio loads" modprobe ftio_mpio
+ok "create nv0" ftioctl mpio create nv0
+ok "add ${disks[0]}" ftioctl mpio path add nv0 "${disks[0]}"
+ok "add ${disks[1]}" ftioctl mpio path add nv0 "${disks[1]}"
+m=/sys/block/mpio0/mpio
+check "the device's identity is the namespace's (EUI-64 or NGUID)" grep -q '^2:' "$m/uuid"
+check "both paths active" bash -c "[ \"\$(cat $m/paths/*/state | sort -u)\" = active ]"
+ok "probe every second, queue while no path" ftioctl mpio set nv0 probe_interval 1 no_path_retry queue
+
+fio --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
+	--rw=randwrite --bs=4k --iodepth=8 --numjobs=2 --size=64M \
+	--offset_increment=64M --verify=crc32c --verify_backlog=256 \
+	--verify_fatal=1 --time_based --runtime=60 --output-format=json \
+	--output="$tmp/fio.json" >"$tmp/fio.out" 2>&1 &
+fio=$!
+sleep 3
+
+for round in 1 2; do
+	ok "round $round: unplug controller nvc2 under I/O" host-ctl qmp device_del '{"id": "nvc2"}'
+	ok "round $round: QEMU reports it gone" host-ctl wait-event DEVICE_DELETED '{"device": "nvc2"}' 60
+	check "round $round: its path is removed, one path left" wait_for 20 bash -c \
+		"[ \$(ls $m/paths | wc -l) = 1 ]"
+	check "round $round: the device awaits the path" grep -q . "$m/awaited"
+	ok "round $round: plug nvc2 back" host-ctl qmp device_add \
+		'{"driver": "nvme", "id": "nvc2", "serial": "FTIO-NVME", "subsys": "nvs", "bus": "rp5"}'
+	check "round $round: the path is added back by itself" wait_for 60 bash -c \
+		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
+	check "round $round: nothing awaited any more" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
+	sleep 2
+done
+
+wait $fio
+check "fio finished" [ $? = 0 ]
+check "fio saw no error and no verify failure" python3 - "$tmp/fio.json" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+r = json.loads(text[text.index("{"):])
+for j in r["jobs"]:
+    assert j["error"] == 0, j["error"]
+    assert j["write"]["io_bytes"] > 0
+print("# wrote", sum(j["write"]["io_bytes"] for j in r["jobs"]) >> 20, "MiB")
+PY
+[ -s "$tmp/fio.json" ] || { note "fio said:"; note "$(cat "$tmp/fio.out")"; }
+check "the removals were events" bash -c \
+	"[ \$(ftioctl events | grep -c mpio-path-removed) -ge 2 ]"
+check "the automatic re-adds were events" bash -c \
+	"[ \$(ftioctl events | grep mpio-path-added | grep -c 'added automatically') -ge 2 ]"
+
+ok "delete nv0" ftioctl mpio delete nv0
+ftio_unload_all
+modprobe -r nvme nvme_core 2>/dev/null
+rm -rf "$tmp"
+tap_done
