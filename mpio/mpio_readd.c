@@ -24,19 +24,53 @@ static bool auto_readd = true;
 module_param(auto_readd, bool, 0644);
 MODULE_PARM_DESC(auto_readd, "Add a path back when its disk returns (default Y)");
 
+/* "NAME:VALUE" from the disk's attribute NAME, if it has one. */
+static bool mpio_disk_attr(struct device *dev, const char *name, char *buf,
+			   size_t len)
+{
+	const struct attribute_group **g;
+	struct attribute **a;
+
+	for (g = dev->groups; g && *g; g++) {
+		for (a = (*g)->attrs; a && *a; a++) {
+			struct device_attribute *da;
+			char *page;
+			ssize_t n;
+
+			if (strcmp((*a)->name, name))
+				continue;
+			da = container_of(*a, struct device_attribute, attr);
+			if (!da->show)
+				return false;
+			page = (char *)get_zeroed_page(GFP_KERNEL);
+			if (!page)
+				return false;
+			n = da->show(dev, da, page);
+			if (n > 0) {
+				page[min_t(ssize_t, n, PAGE_SIZE - 1)] = '\0';
+				strim(page);
+				if (page[0])
+					snprintf(buf, len, "%s:%s", name, page);
+			}
+			free_page((unsigned long)page);
+			return buf[0];
+		}
+	}
+	return false;
+}
+
 /**
  * mpio_identity() - what identifies the logical unit behind a disk
  * @bdev: the disk
- * @buf: "TYPE:HEX" for a unique id (NVMe, SCSI), "serial:TEXT" for a
- *	disk that offers a serial number (virtio-blk), "" for neither
+ * @buf: "TYPE:HEX" for a unique id (NVMe, SCSI), else "wwid:TEXT" for a
+ *	disk with a world-wide id attribute (NVMe), "serial:TEXT" for one with
+ *	a serial number (virtio-blk), "" for none of these
  * @len: size of @buf
  */
 void mpio_identity(struct block_device *bdev, char *buf, size_t len)
 {
 	struct gendisk *disk = bdev->bd_disk;
 	struct device *dev = disk_to_dev(disk);
-	const struct attribute_group **g;
-	struct attribute **a;
 
 	buf[0] = '\0';
 #ifdef FTIO_HAVE_GET_UNIQUE_ID
@@ -58,34 +92,13 @@ void mpio_identity(struct block_device *bdev, char *buf, size_t len)
 	}
 #endif
 	/*
-	 * The driver's own attributes of the disk (virtio-blk has "serial"):
-	 * read as sysfs would, through the device attribute's show().
+	 * The driver's own attributes of the disk, read as sysfs would,
+	 * through the device attribute's show(): NVMe namespaces have
+	 * "wwid" (also when the controller's identifiers are not to be
+	 * trusted), virtio-blk disks "serial".
 	 */
-	for (g = dev->groups; g && *g; g++) {
-		for (a = (*g)->attrs; a && *a; a++) {
-			struct device_attribute *da;
-			char *page;
-			ssize_t n;
-
-			if (strcmp((*a)->name, "serial"))
-				continue;
-			da = container_of(*a, struct device_attribute, attr);
-			if (!da->show)
-				return;
-			page = (char *)get_zeroed_page(GFP_KERNEL);
-			if (!page)
-				return;
-			n = da->show(dev, da, page);
-			if (n > 0) {
-				page[min_t(ssize_t, n, PAGE_SIZE - 1)] = '\0';
-				strim(page);
-				if (page[0])
-					snprintf(buf, len, "serial:%s", page);
-			}
-			free_page((unsigned long)page);
-			return;
-		}
-	}
+	if (!mpio_disk_attr(dev, "wwid", buf, len))
+		mpio_disk_attr(dev, "serial", buf, len);
 }
 
 #ifdef MPIO_READD

@@ -110,7 +110,7 @@ def throughput():
     return med, r_raw, r_dm, dm_rq, dm_bio
 
 
-NVME_NQN = "nqn.2026-11.org.ftio:qemu-nvme"
+NVME_NQN = "nqn.2019-08.org.qemu:ftio-mpio"
 
 
 def nvme_load(native):

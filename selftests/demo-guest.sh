@@ -40,8 +40,71 @@ run ftioctl pool show Dem1
 run sh -c "echo Dem1 >/sys/kernel/debug/ftio_testmod/free; echo Dem2 >/sys/kernel/debug/ftio_testmod/free"
 run ftioctl pool set Dem1 quota off
 
-act "6. Unloading: the log records it; followers see it live"
-run rmmod ftio_testmod ftio_pooltag
+act "6. ftio_mpio: an adapter pulled out under load, and nobody notices"
+echo "Two virtio-blk adapters in two PCIe slots reach one disk image (one"
+echo "serial number): two paths to one disk. fio writes and verifies through"
+echo "the mpio device while one adapter is pulled out and plugged back."
+img=$FTIO_RUNDIR/demo-disk.img
+truncate -s 128M "$img"
+modprobe virtio_blk
+plug() {
+	host-ctl qmp device_add "{\"driver\": \"virtio-blk-pci\", \"id\": \"$1\",
+		\"bus\": \"$2\", \"drive\": \"demo\", \"serial\": \"DEMO-DISK\",
+		\"share-rw\": true}" >/dev/null
+}
+paths_of() { grep -lx DEMO-DISK /sys/block/vd*/serial 2>/dev/null | xargs -r -n1 dirname | xargs -r -n1 basename; }
+wait_until() {
+	local i
+	for i in $(seq 300); do
+		eval "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+host-ctl qmp blockdev-add "{\"driver\": \"raw\", \"node-name\": \"demo\",
+	\"file\": {\"driver\": \"file\", \"filename\": \"$img\"}}" >/dev/null
+plug vb1 rp1
+plug vb2 rp2
+wait_until '[ "$(paths_of | wc -l)" = 2 ]'
+run modprobe ftio_mpio
+run ftioctl mpio create db
+for p in $(paths_of); do run ftioctl mpio path add db "$p"; done
+run ftioctl mpio set db probe_interval 1
+m=/sys/block/mpio0/mpio
+fio --name=demo --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
+	--rw=randwrite --bs=4k --iodepth=8 --numjobs=2 --size=48M \
+	--offset_increment=48M --verify=crc32c --verify_backlog=256 \
+	--verify_fatal=1 --time_based --runtime=25 --output-format=json \
+	--output="$tmp/fio.json" >/dev/null 2>&1 &
+fio=$!
+sleep 3
+echo "fio is writing and verifying. Pull adapter vb1 out of slot rp1:"
+run host-ctl qmp device_del '{"id": "vb1"}'
+host-ctl wait-event DEVICE_DELETED '{"device": "vb1"}' 60 >/dev/null
+wait_until "[ \$(ls $m/paths | wc -l) = 1 ]"
+run ftioctl mpio show db
+echo "Plug it back in: mpio knows the disk by its serial and adds the path itself."
+plug vb1 rp1
+wait_until "[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
+run ftioctl mpio show db
+echo "(waiting for fio to finish)"
+wait $fio
+python3 - "$tmp/fio.json" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+r = json.loads(text[text.index("{"):])
+err = sum(j["error"] for j in r["jobs"])
+mib = sum(j["write"]["io_bytes"] for j in r["jobs"]) >> 20
+print(f"fio: {mib} MiB written and verified through /dev/mpio0, {err} errors")
+PY
+echo "What mpio logged:"
+run sh -c "ftioctl events | grep ' mpio '"
+run ftioctl mpio delete db
+host-ctl qmp device_del '{"id": "vb1"}' >/dev/null
+host-ctl qmp device_del '{"id": "vb2"}' >/dev/null
+
+act "7. Unloading: the log records it; followers see it live"
+run rmmod ftio_testmod ftio_mpio ftio_pooltag
 sleep 1
 kill -INT $follower
 wait $follower
@@ -72,5 +135,5 @@ sys.exit(0 if ok else 1)
 PY
 status=$?
 rmmod ftio_core
-rm -rf "$tmp"
+rm -rf "$tmp" "$img"
 exit $status

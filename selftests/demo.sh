@@ -13,5 +13,5 @@ echo "demo: building ftio and ftioctl"
 make -s -C tools/ftioctl
 scripts/build-kmods.sh "$kdir" "$build/kmod/demo" >/dev/null
 echo "demo: starting a guest on Debian's 6.12 kernel (about 10 s)"
-exec python3 selftests/vm/vm.py --kernel "$kernel" --name demo --timeout 300 \
+exec python3 selftests/vm/vm.py --kernel "$kernel" --name demo --timeout 600 \
 	--moddir "$build/kmod/demo" -- selftests/demo-guest.sh

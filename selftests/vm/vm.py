@@ -324,15 +324,16 @@ class Tail(threading.Thread):
 def nvme_pair_args(rundir):
     """An NVMe subsystem with two controllers sharing namespace 1, behind
     root ports rp4 and rp5: controller nvc2 may be unplugged and plugged
-    back (nvc1 carries the namespace device). No driver binds until a
-    test loads nvme; the backing file is sparse and removed after the run."""
+    back (nvc1 carries the namespace device). The guest sees the subsystem
+    as nqn.2019-08.org.qemu:ftio-mpio. No driver binds until a test loads
+    nvme; the backing file is sparse and removed after the run."""
     img = os.path.join(rundir, "nvme-ns1.img")
     with open(img, "wb") as f:
         f.truncate(256 << 20)
     return [
         "-device", "pcie-root-port,id=rp4,chassis=4,slot=4",
         "-device", "pcie-root-port,id=rp5,chassis=5,slot=5",
-        "-device", "nvme-subsys,id=nvs,nqn=nqn.2026-11.org.ftio:qemu-nvme",
+        "-device", "nvme-subsys,id=nvs,nqn=ftio-mpio",
         "-device", "nvme,id=nvc1,serial=FTIO-NVME,subsys=nvs,bus=rp4",
         "-blockdev", f"driver=file,filename={img},node-name=nvf",
         "-blockdev", "driver=raw,file=nvf,node-name=nvd",
