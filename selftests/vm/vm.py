@@ -436,7 +436,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
     ctl.start()
     tail = None
     if not quiet:
-        tail = Tail(os.path.join(rundir, "output.log"), "  | ")
+        tail = Tail(os.path.join(rundir, "output.log"), f"  {kernel:>10} | ")
         tail.start()
 
     timed_out = False
