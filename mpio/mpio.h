@@ -77,7 +77,8 @@ struct mpio_dev;
  * @name: its name ("sdb")
  * @state: enum mpio_path_state
  * @group: path group; lower numbers are preferred
- * @priority: preference inside the group (higher first), for failback
+ * @priority: the administrator's ordering inside the group; shown, kept
+ *	across an automatic re-add, not used to choose paths (groups are)
  * @weight: share of I/O under the weighted selector
  * @node_id: NUMA node of the lower device
  * @pcpu: counters
@@ -220,6 +221,22 @@ struct mpio_io {
 extern struct ftio_module mpio_module;
 extern const struct attribute_group *mpio_root_groups[];
 
+/**
+ * mpio_retry_elsewhere() - is a clone's error one to retry on another path
+ * @status: the clone's status
+ * @opf: the flags of the original bio
+ *
+ * Errors of the target (medium, no space, not supported, reservation
+ * conflict, protection) go back to the caller, and so does every error of
+ * a caller that asked for transport errors (REQ_FAILFAST_TRANSPORT).
+ *
+ * Return: true if the path failed the I/O and another path should retry it.
+ */
+static inline bool mpio_retry_elsewhere(blk_status_t status, blk_opf_t opf)
+{
+	return status && blk_path_error(status) && !(opf & REQ_FAILFAST_TRANSPORT);
+}
+
 /* mpio_dev.c */
 extern struct workqueue_struct *mpio_wq;
 int mpio_devs_init(void);
@@ -235,7 +252,8 @@ extern struct list_head mpio_devs;
 
 /* mpio_path.c */
 int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
-		  struct mpio_path **out, struct netlink_ext_ack *extack);
+		  const char *note, struct mpio_path **out,
+		  struct netlink_ext_ack *extack);
 int mpio_path_remove(struct mpio_path *p, struct netlink_ext_ack *extack);
 struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec);
 void mpio_path_fail(struct mpio_path *p, int err, const char *why);
@@ -248,6 +266,19 @@ void mpio_path_stats(struct mpio_path *p, struct mpio_path_pcpu *sum);
 bool mpio_hist_add(struct mpio_hist *h, unsigned long now, unsigned int n,
 		   unsigned long window);
 const char *mpio_path_state_name(int state);
+
+/* The marginal and flapping module parameters, for the KUnit suite. */
+struct mpio_flap_params {
+	unsigned int marginal_fails;
+	unsigned int flap_fails;
+	unsigned int flap_window;	/* seconds */
+	unsigned int hold_down;		/* seconds */
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void mpio_path_config_work(struct work_struct *work);
+void mpio_swap_flap_params(struct mpio_flap_params *params);
+#endif
 
 /* mpio_select.c */
 struct mpio_path *mpio_select(struct mpio_dev *d, struct mpio_pathset *set);

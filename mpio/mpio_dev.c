@@ -19,12 +19,14 @@
 #include <linux/module.h>
 #include <linux/pr.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "mpio.h"
 
-/* Serialises creating, deleting and looking up devices. */
-DEFINE_MUTEX(mpio_devs_lock);
 LIST_HEAD(mpio_devs);
+/* Serialises creating, deleting and looking up devices in mpio_devs. */
+DEFINE_MUTEX(mpio_devs_lock);
+EXPORT_SYMBOL_IF_KUNIT(mpio_devs_lock);
 static DEFINE_IDA(mpio_ida);
 static int mpio_major;
 
@@ -60,8 +62,7 @@ static void mpio_end_io(struct bio *clone)
 			   p->latency_ns - (p->latency_ns >> 3) + (lat >> 3));
 	}
 
-	if (unlikely(status) && blk_path_error(status) &&
-	    !(orig->bi_opf & REQ_FAILFAST_TRANSPORT)) {
+	if (unlikely(mpio_retry_elsewhere(status, orig->bi_opf))) {
 		unsigned long flags;
 
 		this_cpu_inc(p->pcpu->errors);
@@ -618,6 +619,7 @@ err_free:
 	ftio_pool_free(d, MPIO_TAG);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_dev_create);
 
 static bool mpio_dev_open(struct mpio_dev *d)
 {
@@ -644,6 +646,11 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 	}
 	WRITE_ONCE(d->dying, true);
 	list_del(&d->node);
+	/*
+	 * No sysfs write may queue work or add a path from here on:
+	 * removing the files waits for the writes under way.
+	 */
+	mpio_dev_sysfs_del(d);
 	cancel_delayed_work_sync(&d->probe);
 	cancel_delayed_work_sync(&d->failback_work);
 	mpio_fail_queued(d);
@@ -663,7 +670,6 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 	del_gendisk(d->disk);
 	cancel_delayed_work_sync(&d->work);
 
-	mpio_dev_sysfs_del(d);
 	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_DEVICE_DELETED, NULL,
 			d->name, "/dev/%s deleted", d->disk->disk_name);
 	put_disk(d->disk);
@@ -675,6 +681,7 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 	ftio_pool_free(d, MPIO_TAG);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_dev_delete);
 
 int mpio_devs_init(void)
 {

@@ -257,7 +257,7 @@ static int mpio_path_add_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&d->lock);
 	ret = mpio_path_add(d, nla_data(a[FTIO_A_MPIO_PATH_BDEV]),
 			    a[FTIO_A_MPIO_PATH_GROUP] ? nla_get_u32(a[FTIO_A_MPIO_PATH_GROUP]) : 0,
-			    &p, info->extack);
+			    NULL, &p, info->extack);
 	if (!ret) {
 		if (a[FTIO_A_MPIO_PATH_PRIORITY])
 			p->priority = nla_get_u32(a[FTIO_A_MPIO_PATH_PRIORITY]);

@@ -11,6 +11,7 @@
 #include <linux/namei.h>
 #include <linux/pr.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "mpio.h"
 
@@ -34,6 +35,21 @@ module_param(hold_down, uint, 0644);
 MODULE_PARM_DESC(hold_down, "Seconds a flapping path stays down (default 60)");
 
 #define MPIO_WINDOW	(READ_ONCE(flap_window) * HZ)
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * mpio_swap_flap_params() - exchange the marginal and flapping parameters
+ * @params: the new ones; the old ones on return
+ */
+void mpio_swap_flap_params(struct mpio_flap_params *params)
+{
+	params->marginal_fails = xchg(&marginal_fails, params->marginal_fails);
+	params->flap_fails = xchg(&flap_fails, params->flap_fails);
+	params->flap_window = xchg(&flap_window, params->flap_window);
+	params->hold_down = xchg(&hold_down, params->hold_down);
+}
+EXPORT_SYMBOL_IF_KUNIT(mpio_swap_flap_params);
+#endif
 
 static const char *const mpio_state_names[] = {
 	[MPIO_PATH_ACTIVE] = "active",
@@ -70,6 +86,7 @@ bool mpio_hist_add(struct mpio_hist *h, unsigned long now, unsigned int n,
 			count++;
 	return count >= n;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_hist_add);
 
 static unsigned int mpio_hist_recent(const struct mpio_hist *h,
 				     unsigned long now, unsigned long window)
@@ -147,8 +164,9 @@ void mpio_rebuild_active(struct mpio_dev *d)
 		} else if (d->failback == FTIO_FAILBACK_DEFERRED) {
 			if (!d->failback_at) {
 				d->failback_at = jiffies + d->failback_delay * HZ;
-				queue_delayed_work(mpio_wq, &d->failback_work,
-						   d->failback_delay * HZ);
+				/* Not queue_: an earlier, cancelled one may be pending. */
+				mod_delayed_work(mpio_wq, &d->failback_work,
+						 d->failback_delay * HZ);
 			} else if (time_after_eq(jiffies, d->failback_at)) {
 				group = best;
 				d->failback_at = 0;
@@ -194,8 +212,7 @@ void mpio_rebuild_active(struct mpio_dev *d)
 	if (n)
 		mpio_dev_kick(d);	/* queued I/O can go */
 }
-
-static void mpio_path_config_work(struct work_struct *work);
+EXPORT_SYMBOL_IF_KUNIT(mpio_rebuild_active);
 
 /**
  * mpio_path_fail() - take a path out of service after an error
@@ -211,14 +228,16 @@ void mpio_path_fail(struct mpio_path *p, int err, const char *why)
 	int st = atomic_read(&p->state);
 	unsigned int flap = READ_ONCE(flap_fails);
 
-	p->last_error = err;
 	do {
 		if (!mpio_usable(st))
 			return;	/* failed or removed already */
 	} while (!atomic_try_cmpxchg(&p->state, &st, MPIO_PATH_FAILED));
 
+	WRITE_ONCE(p->last_error, err);
 	atomic_inc(&p->fail_count);
-	if (mpio_hist_add(&p->fails, now, flap ? flap : UINT_MAX, MPIO_WINDOW))
+	/* What the administrator does is no sign of a flaky path. */
+	if (!READ_ONCE(p->admin_down) &&
+	    mpio_hist_add(&p->fails, now, flap ? flap : UINT_MAX, MPIO_WINDOW))
 		WRITE_ONCE(p->hold_until, now + READ_ONCE(hold_down) * HZ);
 	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_FAILED,
 			disk_to_dev(p->dev->disk), p->name,
@@ -228,6 +247,7 @@ void mpio_path_fail(struct mpio_path *p, int err, const char *why)
 			"; flapping, held down" : "");
 	queue_work(mpio_wq, &p->config);
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_path_fail);
 
 /**
  * mpio_path_fail_admin() - fail a path until the administrator says
@@ -241,6 +261,7 @@ void mpio_path_fail_admin(struct mpio_path *p)
 	WRITE_ONCE(p->admin_down, true);
 	mpio_path_fail(p, 0, "failed by the administrator");
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_path_fail_admin);
 
 /**
  * mpio_path_reinstate() - put a failed path back in service
@@ -291,6 +312,7 @@ out:
 	mutex_unlock(&d->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_path_reinstate);
 
 /* A marginal path that has been quiet for a window is fully back. */
 static void mpio_path_promote(struct mpio_path *p)
@@ -302,7 +324,7 @@ static void mpio_path_promote(struct mpio_path *p)
 	}
 }
 
-static void mpio_path_config_work(struct work_struct *work)
+VISIBLE_IF_KUNIT void mpio_path_config_work(struct work_struct *work)
 {
 	struct mpio_path *p = container_of(work, struct mpio_path, config);
 	struct mpio_dev *d = p->dev;
@@ -312,6 +334,7 @@ static void mpio_path_config_work(struct work_struct *work)
 	mpio_rebuild_active(d);
 	mutex_unlock(&d->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_path_config_work);
 
 /* The last I/O is done: close the lower device and let the path go. */
 static void mpio_path_release_work(struct work_struct *work)
@@ -450,6 +473,7 @@ static int mpio_apply_limits(struct mpio_dev *d)
  * @d: the device
  * @spec: the lower device: /dev/NAME, NAME or MAJ:MIN
  * @group: path group
+ * @note: added to the event's message, or NULL
  * @out: the new path
  * @extack: where to say why not
  *
@@ -457,7 +481,8 @@ static int mpio_apply_limits(struct mpio_dev *d)
  * Return: 0 or a negative errno with a message.
  */
 int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
-		  struct mpio_path **out, struct netlink_ext_ack *extack)
+		  const char *note, struct mpio_path **out,
+		  struct netlink_ext_ack *extack)
 {
 	struct block_device *bdev;
 	struct mpio_path *p, *other;
@@ -572,8 +597,9 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		set_capacity_and_notify(d->disk, bdev_nr_sectors(bdev));
 	mpio_rebuild_active(d);
 	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_ADDED,
-			disk_to_dev(d->disk), p->name, "%s: path %u is %s, group %u",
-			d->name, p->id, p->name, group);
+			disk_to_dev(d->disk), p->name, "%s: path %u is %s, group %u%s%s",
+			d->name, p->id, p->name, group, note ? "; " : "",
+			note ? note : "");
 	if (out)
 		*out = p;
 	return 0;
@@ -631,7 +657,11 @@ int mpio_switch_group(struct mpio_dev *d, u32 group,
 	struct mpio_path *p;
 
 	list_for_each_entry(p, &d->paths, node) {
-		if (p->group == group && mpio_usable(atomic_read(&p->state))) {
+		int st = atomic_read(&p->state);
+
+		/* A group of marginal paths only would not be kept. */
+		if (p->group == group &&
+		    (st == MPIO_PATH_ACTIVE || st == MPIO_PATH_STANDBY)) {
 			if (group != d->group)
 				ftio_event_emit(&mpio_module,
 						FTIO_EVENT_CODE_MPIO_GROUP_SWITCHED,
@@ -647,3 +677,4 @@ int mpio_switch_group(struct mpio_dev *d, u32 group,
 	NL_SET_ERR_MSG(extack, "ftio: that path group has no usable path");
 	return -EINVAL;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_switch_group);

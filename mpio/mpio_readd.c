@@ -228,7 +228,7 @@ static void mpio_readd_to(struct mpio_dev *d, dev_t devt, const char *id)
 {
 	struct mpio_awaited *w;
 	struct mpio_path *p;
-	char spec[24];
+	char spec[24], note[80];
 	int ret;
 
 	mutex_lock(&d->lock);
@@ -236,7 +236,9 @@ static void mpio_readd_to(struct mpio_dev *d, dev_t devt, const char *id)
 	if (!w || d->dying || strcmp(d->uuid, id))
 		goto out;
 	snprintf(spec, sizeof(spec), "%u:%u", MAJOR(devt), MINOR(devt));
-	ret = mpio_path_add(d, spec, w->group, &p, NULL);
+	snprintf(note, sizeof(note), "path %u (%s) back, added automatically",
+		 w->old_id, w->name);
+	ret = mpio_path_add(d, spec, w->group, note, &p, NULL);
 	if (ret) {
 		pr_warn("%s: %s has the identity of path %u (%s) but cannot be added back: %d\n",
 			d->name, spec, w->old_id, w->name, ret);
@@ -245,10 +247,6 @@ static void mpio_readd_to(struct mpio_dev *d, dev_t devt, const char *id)
 	p->priority = w->priority;
 	p->weight = w->weight;
 	mpio_rebuild_active(d);
-	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_ADDED,
-			disk_to_dev(d->disk), p->name,
-			"%s: path %u (%s) is back as path %u (%s), added automatically",
-			d->name, w->old_id, w->name, p->id, p->name);
 	list_del(&w->node);
 	d->nawaited--;
 	atomic_dec(&mpio_nawaited);

@@ -5,6 +5,7 @@
  */
 #include <linux/percpu.h>
 #include <linux/topology.h>
+#include <kunit/visibility.h>
 
 #include "mpio.h"
 
@@ -163,3 +164,4 @@ struct mpio_path *mpio_select(struct mpio_dev *d, struct mpio_pathset *set)
 			return set->p[i];
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_select);

@@ -230,7 +230,7 @@ static ssize_t add_path_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (sscanf(buf, "%127s %u", spec, &group) < 1)
 		return -EINVAL;
 	mutex_lock(&d->lock);
-	ret = d->dying ? -ENODEV : mpio_path_add(d, spec, group, NULL, NULL);
+	ret = d->dying ? -ENODEV : mpio_path_add(d, spec, group, NULL, NULL, NULL);
 	mutex_unlock(&d->lock);
 	return ret ? ret : count;
 }
