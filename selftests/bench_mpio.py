@@ -15,6 +15,7 @@ dm-multipath.
 
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -123,6 +124,9 @@ def nvme_load(native):
     for _ in range(600):
         disks = []
         for d in sorted(os.listdir("/sys/block")):
+            # nvmeXcYnZ: the hidden per-controller disks below a head
+            if re.fullmatch(r"nvme\d+c\d+n\d+", d):
+                continue
             try:
                 nqn = open(f"/sys/block/{d}/device/subsysnqn").read().strip()
             except OSError:
