@@ -61,6 +61,7 @@ ftioctl:
 install: modules_install ftioctl
 	$(MAKE) -C tools/ftioctl DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
 	install -D -m 0644 Documentation/man/ftioctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/ftioctl.8
+	install -D -m 0644 tools/udev/60-ftio.rules $(DESTDIR)/lib/udev/rules.d/60-ftio.rules
 
 clean:
 	-$(MAKE) $(KBUILD_ARGS) clean 2>/dev/null

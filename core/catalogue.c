@@ -125,7 +125,7 @@ static const struct ftio_event_desc ftio_catalogue[] = {
 		.name = "mpio-path-failed",
 		.severity = FTIO_SEVERITY_ERROR,
 		.summary = "An mpio path failed; its I/O went on over the other paths.",
-		.action = "Check the path's cable, switch port and adapter.",
+		.action = "Check the path's cable, switch port and adapter; probes reinstate it.",
 	},
 	{
 		.code = FTIO_EVENT_CODE_MPIO_PATH_REINSTATED,

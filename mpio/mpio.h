@@ -246,6 +246,7 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack);
 struct mpio_dev *mpio_dev_find(const char *name);
 void mpio_dev_kick(struct mpio_dev *d);
 void mpio_fail_queued(struct mpio_dev *d);
+void mpio_set_no_path_retry(struct mpio_dev *d, int secs);
 void mpio_devs_exit(void);
 extern struct mutex mpio_devs_lock;
 extern struct list_head mpio_devs;
@@ -292,7 +293,15 @@ int mpio_probe_path(struct mpio_path *p);
 
 /* mpio_readd.c */
 void mpio_identity(struct block_device *bdev, char *buf, size_t len);
+
+/* A device known only by the size of its paths. */
+static inline bool mpio_uuid_is_size(const char *uuid)
+{
+	return !strncmp(uuid, "size:", 5);
+}
+
 #ifdef MPIO_READD
+void mpio_unawait(struct mpio_dev *d, const char *name);
 void mpio_await_path(struct mpio_path *p);
 void mpio_forget_awaited(struct mpio_dev *d);
 ssize_t mpio_show_awaited(struct mpio_dev *d, char *buf);
@@ -300,6 +309,7 @@ void mpio_readd_start(struct gendisk *disk);
 void mpio_readd_stop(void);
 #else
 static inline void mpio_await_path(struct mpio_path *p) { }
+static inline void mpio_unawait(struct mpio_dev *d, const char *name) { }
 static inline void mpio_forget_awaited(struct mpio_dev *d) { }
 static inline ssize_t mpio_show_awaited(struct mpio_dev *d, char *buf)
 {

@@ -265,6 +265,26 @@ void mpio_dev_kick(struct mpio_dev *d)
 }
 
 /**
+ * mpio_set_no_path_retry() - how long I/O waits for a path from now on
+ * @d: the device
+ * @secs: seconds, 0 to fail at once, -1 to wait until told otherwise
+ *
+ * I/O already queued gets the new time counted from now.
+ */
+void mpio_set_no_path_retry(struct mpio_dev *d, int secs)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->qlock, flags);
+	WRITE_ONCE(d->no_path_retry, secs);
+	if (d->nqueued && secs >= 0) {
+		d->qdeadline = jiffies + secs * HZ;
+		mod_delayed_work(mpio_wq, &d->work, secs * HZ);
+	}
+	spin_unlock_irqrestore(&d->qlock, flags);
+}
+
+/**
  * mpio_fail_queued() - fail the queued I/O now
  * @d: the device
  */

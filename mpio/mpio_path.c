@@ -523,6 +523,11 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		ret = -EINVAL;
 		goto err_close;
 	}
+	if (!bdev_nr_sectors(bdev)) {
+		NL_SET_ERR_MSG(extack, "ftio: the device is empty (size 0)");
+		ret = -EINVAL;
+		goto err_close;
+	}
 	mpio_identity(bdev, id, sizeof(id));
 	list_for_each_entry(other, &d->paths, node) {
 		struct block_device *ob = ftio_bdev_get(&other->bdev);
@@ -539,8 +544,13 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		}
 		break;
 	}
-	if (d->npaths && id[0] && d->uuid[0] && strcmp(id, d->uuid)) {
-		NL_SET_ERR_MSG(extack, "ftio: the device's unique id is not the other paths'");
+	/*
+	 * Where both have an identity it must be the same; a device known by
+	 * its size only takes a path with an identity (and learns it).
+	 */
+	if (id[0] && d->uuid[0] && !mpio_uuid_is_size(d->uuid) && strcmp(id, d->uuid)) {
+		NL_SET_ERR_MSG(extack,
+			       "ftio: the device's unique id (or wwid, or serial) is not the other paths'");
 		ret = -EINVAL;
 		goto err_close;
 	}
@@ -582,13 +592,14 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		if (ops && ops->pr_register)
 			ops->pr_register(bdev, 0, d->pr_key, d->pr_flags);
 	}
-	if (!d->npaths) {
-		strscpy(d->uuid, id[0] ? id : "", sizeof(d->uuid));
-		if (!id[0])
-			snprintf(d->uuid, sizeof(d->uuid), "size:%llu:%u",
-				 (unsigned long long)bdev_nr_sectors(bdev),
-				 bdev_logical_block_size(bdev));
-	}
+	if (id[0] && (!d->uuid[0] || mpio_uuid_is_size(d->uuid)))
+		strscpy(d->uuid, id, sizeof(d->uuid));
+	else if (!d->uuid[0])
+		snprintf(d->uuid, sizeof(d->uuid), "size:%llu:%u",
+			 (unsigned long long)bdev_nr_sectors(bdev),
+			 bdev_logical_block_size(bdev));
+	if (!note)
+		mpio_unawait(d, p->name);
 	list_add_tail_rcu(&p->node, &d->paths);
 	d->npaths++;
 	atomic_inc(&d->live_paths);

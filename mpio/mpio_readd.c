@@ -146,7 +146,7 @@ void mpio_await_path(struct mpio_path *p)
 	struct mpio_dev *d = p->dev;
 	struct mpio_awaited *w;
 
-	if (!READ_ONCE(auto_readd) || !d->uuid[0] || !strncmp(d->uuid, "size:", 5) ||
+	if (!READ_ONCE(auto_readd) || !d->uuid[0] || mpio_uuid_is_size(d->uuid) ||
 	    d->nawaited >= MPIO_MAX_PATHS)
 		return;
 	w = ftio_pool_zalloc(sizeof(*w), GFP_NOIO, MPIO_TAG);
@@ -161,6 +161,36 @@ void mpio_await_path(struct mpio_path *p)
 	list_add_tail(&w->node, &d->awaited);
 	d->nawaited++;
 	atomic_inc(&mpio_nawaited);
+}
+
+/**
+ * mpio_unawait() - a path came back by the administrator's hand
+ * @d: the device
+ * @name: the new path's disk
+ *
+ * The awaited path of that disk name, else the oldest one, is no longer
+ * awaited: the disk it waited for is back.
+ *
+ * Context: d->lock held.
+ */
+void mpio_unawait(struct mpio_dev *d, const char *name)
+{
+	struct mpio_awaited *w, *found = NULL;
+
+	list_for_each_entry(w, &d->awaited, node) {
+		if (!strcmp(w->name, name)) {
+			found = w;
+			break;
+		}
+	}
+	if (!found)
+		found = list_first_entry_or_null(&d->awaited, struct mpio_awaited, node);
+	if (!found)
+		return;
+	list_del(&found->node);
+	d->nawaited--;
+	atomic_dec(&mpio_nawaited);
+	ftio_pool_free(found, MPIO_TAG);
 }
 
 /**
@@ -224,15 +254,23 @@ static struct class_interface mpio_intf = {
 };
 
 /* Give the disk's path back to the device that waits for it. */
-static void mpio_readd_to(struct mpio_dev *d, dev_t devt, const char *id)
+static void mpio_readd_to(struct mpio_dev *d, dev_t devt, const char *id,
+			  const char *name)
 {
-	struct mpio_awaited *w;
+	struct mpio_awaited *w, *x;
 	struct mpio_path *p;
 	char spec[24], note[80];
 	int ret;
 
 	mutex_lock(&d->lock);
+	/* The path that had this disk name, else the one waiting longest. */
 	w = list_first_entry_or_null(&d->awaited, struct mpio_awaited, node);
+	list_for_each_entry(x, &d->awaited, node) {
+		if (!strcmp(x->name, name)) {
+			w = x;
+			break;
+		}
+	}
 	if (!w || d->dying || strcmp(d->uuid, id))
 		goto out;
 	snprintf(spec, sizeof(spec), "%u:%u", MAJOR(devt), MINOR(devt));
@@ -258,7 +296,7 @@ out:
 /* Open the disk, read its identity, find the device waiting for it. */
 static int mpio_readd_one(dev_t devt)
 {
-	char id[MPIO_UUID_LEN];
+	char id[MPIO_UUID_LEN], name[BDEVNAME_SIZE];
 	struct mpio_dev *d;
 	struct file *f;
 
@@ -266,12 +304,13 @@ static int mpio_readd_one(dev_t devt)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	mpio_identity(file_bdev(f), id, sizeof(id));
+	snprintf(name, sizeof(name), "%pg", file_bdev(f));
 	bdev_fput(f);
 	if (!id[0])
 		return 0;
 	mutex_lock(&mpio_devs_lock);
 	list_for_each_entry(d, &mpio_devs, node)
-		mpio_readd_to(d, devt, id);
+		mpio_readd_to(d, devt, id, name);
 	mutex_unlock(&mpio_devs_lock);
 	return 0;
 }

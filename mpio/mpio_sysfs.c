@@ -174,8 +174,7 @@ static ssize_t no_path_retry_store(struct kobject *kobj,
 
 	if (kstrtoint(buf, 0, &v) || v < -1 || v > 86400)
 		return -EINVAL;
-	WRITE_ONCE(kobj_to_mpio(kobj)->no_path_retry, v);
-	mpio_dev_kick(kobj_to_mpio(kobj));
+	mpio_set_no_path_retry(kobj_to_mpio(kobj), v);
 	return count;
 }
 

@@ -29,6 +29,14 @@ assert d["policy"] == "round-robin" and d["usable"] == 1
 PY
 ok "mpio show prints a table" bash -c "ftioctl mpio show | grep -q 'PATH DEVICE'"
 
+# ftio's udev rules name the device by its name and identity
+mkdir -p /etc/udev/rules.d
+cp "$FTIO_ROOT/tools/udev/60-ftio.rules" /etc/udev/rules.d/
+udevadm test --action=change /sys/block/mpio0 >"$tmp/udev.txt" 2>&1
+check "udev rules: /dev/mpio/db0" grep -q 'mpio/db0' "$tmp/udev.txt"
+check "udev rules: /dev/disk/by-id/ftio-mpio-<uuid>" grep -qF "disk/by-id/ftio-mpio-$(cat $m/uuid)" "$tmp/udev.txt"
+rm -f /etc/udev/rules.d/60-ftio.rules
+
 # groups and failback
 ok "fail the group-0 path" ftioctl mpio path fail db0 0
 check "group 1 takes over" bash -c "[ \$(cat $m/group) = 1 ] && [ \$(cat $m/paths/1/state) = active ]"
@@ -124,6 +132,12 @@ fails "ynl: mpio-path-add without a block device" 1 sh -c \
 check "says what is missing" grep -q 'needs the block device' "$tmp/y1"
 fails "ynl: a weight out of range" 1 sh -c \
 	"$ynl --do mpio-path-set --json '{\"dev\": \"db0\", \"id\": 0, \"weight\": 5000}' >$tmp/y2 2>&1"
+fails "ynl: a path group out of range" 1 sh -c \
+	"$ynl --do mpio-path-set --json '{\"dev\": \"db0\", \"id\": 0, \"group\": 5000}' >$tmp/y3 2>&1"
+check "says the range" grep -q 'path group is 0..1000' "$tmp/y3"
+fails "ynl: a probe interval out of range" 1 sh -c \
+	"$ynl --do mpio-dev-set --json '{\"name\": \"db0\", \"probe-interval\": 5000}' >$tmp/y4 2>&1"
+check "says the range" grep -q 'probe interval is 0..3600' "$tmp/y4"
 
 ok "mpio path del" ftioctl mpio path del db0 nullb1
 check "one path left" [ "$(ls $m/paths | wc -l)" = 1 ]
