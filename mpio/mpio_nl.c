@@ -328,9 +328,12 @@ static int mpio_path_cmd(struct sk_buff *skb, struct genl_info *info, u8 cmd)
 	ret = ftio_nl_require_admin(skb, info->extack);
 	if (ret)
 		return ret;
-	ret = mpio_nl_check_ranges(info, mpio_path_ranges);
-	if (ret)
-		return ret;
+	/* Only path-set's policy has the attributes (and room for them). */
+	if (cmd == FTIO_CMD_MPIO_PATH_SET) {
+		ret = mpio_nl_check_ranges(info, mpio_path_ranges);
+		if (ret)
+			return ret;
+	}
 	mutex_lock(&mpio_devs_lock);
 	d = mpio_nl_dev(info, FTIO_A_MPIO_PATH_DEV);
 	if (IS_ERR(d)) {
