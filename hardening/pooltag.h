@@ -27,19 +27,12 @@ struct attribute_group;
 #define FTIO_PT_DESC_LEN	64
 #define FTIO_PT_SELF_TAG	FTIO_TAG('P', 't', 'a', 'g')
 
-/* Counters each CPU writes for a tag: nothing shared on the fast path. */
-struct ftio_pt_pcpu {
-	u64 allocs;
-	u64 frees;
-	u64 bytes_alloc;
-	u64 bytes_freed;
-	u64 failures;
-};
-
 /**
  * struct ftio_pt_tag - one pool tag
  * @tag: the four characters
  * @flags: FTIO_PT_*, read without a lock on every allocation
+ * @sizes: the one kmalloc size class the tag has used (see struct
+ *	ftio_pool_tag_hot, whose layout the first four members repeat)
  * @pcpu: the per-CPU counters
  * @live_bytes: live bytes, kept exactly while a quota is set
  * @peak_bytes: highest live bytes seen (exact with a quota, else sampled
@@ -69,7 +62,8 @@ struct ftio_pt_pcpu {
 struct ftio_pt_tag {
 	u32 tag;
 	u32 flags;
-	struct ftio_pt_pcpu __percpu *pcpu;
+	u64 sizes;
+	struct ftio_pool_pcpu __percpu *pcpu;
 	atomic64_t live_bytes;
 	atomic64_t peak_bytes;
 	atomic64_t quota_hits;
@@ -153,7 +147,7 @@ struct ftio_pt_leak {
 extern struct ftio_module ftio_pt_module;
 extern struct mutex ftio_pt_lock;
 extern struct list_head ftio_pt_tags;
-extern atomic_long_t ftio_pt_nrecs;
+
 extern bool ftio_pt_panic_on_leak;
 extern atomic64_t ftio_pt_leaks;
 
@@ -177,6 +171,7 @@ void ftio_pt_fail_done(struct ftio_pt_tag *t);
 void ftio_pt_self_free(const void *p);
 
 /* pooltag_alloc.c */
+void ftio_pt_note_size(struct ftio_pt_tag *t, size_t bytes);
 void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 		    gfp_t gfp, struct kmem_cache *kc, unsigned long caller);
 void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,

@@ -3,9 +3,13 @@
  * Tagged allocation and free.
  *
  * The fast path (a tag with nothing switched on, no records anywhere) is
- * kmalloc/kfree plus two per-CPU adds: no lock, no shared write. A tag
- * with a quota, the special pool, failure simulation or tracking takes
- * the slow path, and so does every free while any record exists.
+ * inline in the caller (include/ftio/pooltag.h): kmalloc/kfree plus two
+ * per-CPU adds, no lock, no shared write, no lookup (the call site keeps
+ * its tag). A free needs the bytes its allocation was accounted: while
+ * all of a tag's kmalloc allocations had one size class, that class;
+ * otherwise ksize(), here. A tag with a quota, the special pool, failure
+ * simulation or tracking takes the slow path, and so does every free
+ * while any record exists.
  *
  * Bytes are accounted as the allocator hands them out: the request is
  * rounded up to its kmalloc size class, so that ksize() at free time
@@ -19,7 +23,8 @@
 
 #include "pooltag.h"
 
-atomic_long_t ftio_pt_nrecs = ATOMIC_LONG_INIT(0);
+atomic_long_t ftio_pool_records = ATOMIC_LONG_INIT(0);
+EXPORT_SYMBOL_GPL(ftio_pool_records);
 
 struct ftio_pool_cache {
 	struct kmem_cache *kc;
@@ -31,7 +36,7 @@ struct ftio_pool_cache {
 /* Two adds to this CPU's counters: nothing shared is written. */
 static __always_inline void ftio_pt_add(struct ftio_pt_tag *t, s64 bytes)
 {
-	struct ftio_pt_pcpu __percpu *pc = t->pcpu;
+	struct ftio_pool_pcpu __percpu *pc = t->pcpu;
 
 	if (bytes > 0) {
 		this_cpu_inc(pc->allocs);
@@ -109,7 +114,49 @@ static bool ftio_pt_quota_charge(struct ftio_pt_tag *t, s64 bytes)
 	return true;
 }
 
-static void *ftio_pt_raw_alloc(struct kmem_cache *kc, size_t *size, gfp_t gfp)
+/* The smallest request that kmalloc serves from size class @class. */
+static u32 ftio_pt_class_low(u32 class)
+{
+	u32 lo = 1, hi = class;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (kmalloc_size_roundup(mid) < class)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/**
+ * ftio_pt_note_size() - note the size class of a kmalloc allocation
+ * @t: its tag
+ * @bytes: the class (kmalloc_size_roundup() of the request)
+ *
+ * While every kmalloc allocation of a tag has had the same class, its
+ * frees need not ask the allocator for the size. Called before the
+ * allocation is handed out, so that a free of it sees the tag mixed if
+ * it made the tag mixed; never undone.
+ */
+void ftio_pt_note_size(struct ftio_pt_tag *t, size_t bytes)
+{
+	u64 old = READ_ONCE(t->sizes), new;
+
+	if (likely((u32)old == bytes || old == FTIO_POOL_SIZES_MIXED))
+		return;
+	if (!old && bytes <= U32_MAX) {
+		new = (u64)ftio_pt_class_low(bytes) << 32 | bytes;
+		if (try_cmpxchg64(&t->sizes, &old, new) || old == new)
+			return;
+	}
+	xchg(&t->sizes, FTIO_POOL_SIZES_MIXED);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_note_size);
+
+static void *ftio_pt_raw_alloc(struct ftio_pt_tag *t, struct kmem_cache *kc,
+			       size_t *size, gfp_t gfp)
 {
 	void *p;
 
@@ -119,6 +166,7 @@ static void *ftio_pt_raw_alloc(struct kmem_cache *kc, size_t *size, gfp_t gfp)
 		return p;
 	}
 	*size = kmalloc_size_roundup(*size);
+	ftio_pt_note_size(t, *size);
 	return kmalloc(*size, gfp);
 }
 
@@ -191,7 +239,7 @@ void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 			if (!ftio_pt_quota_charge(t, bytes))
 				goto fail;
 		}
-		p = ftio_pt_raw_alloc(kc, &bytes, gfp);
+		p = ftio_pt_raw_alloc(t, kc, &bytes, gfp);
 		if (!p) {
 			if (quota)
 				atomic64_sub(bytes, &t->live_bytes);
@@ -244,7 +292,7 @@ void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
 	struct ftio_pt_rec *rec = NULL;
 	size_t bytes;
 
-	if (atomic_long_read(&ftio_pt_nrecs))
+	if (atomic_long_read(&ftio_pool_records))
 		rec = ftio_pt_rec_take(p);
 
 	if (rec) {
@@ -303,7 +351,15 @@ void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
 	ftio_pt_account_free(t, bytes);
 }
 
-void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner)
+/* What a call site remembers of a tag: its hot part. */
+static void ftio_pt_site_set(struct ftio_pool_site *site, struct ftio_pt_tag *t)
+{
+	if (site && READ_ONCE(site->tag) != (struct ftio_pool_tag_hot *)t)
+		WRITE_ONCE(site->tag, (struct ftio_pool_tag_hot *)t);
+}
+
+void *__ftio_pool_alloc_site(struct ftio_pool_site *site, size_t size,
+			     gfp_t gfp, u32 tag, struct module *owner)
 {
 	struct ftio_pt_tag *t = ftio_pt_get(tag, owner, gfp);
 	size_t bytes;
@@ -311,11 +367,13 @@ void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner)
 
 	if (unlikely(!t))
 		return NULL;
+	ftio_pt_site_set(site, t);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	if (unlikely(READ_ONCE(t->flags)))
 		return ftio_pt_alloc(t, size, 0, gfp, NULL, _RET_IP_);
 	bytes = kmalloc_size_roundup(size);
+	ftio_pt_note_size(t, bytes);
 	p = kmalloc(bytes, gfp);
 	if (unlikely(!p)) {
 		this_cpu_inc(t->pcpu->failures);
@@ -324,23 +382,25 @@ void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner)
 	ftio_pt_add(t, bytes);
 	return p;
 }
-EXPORT_SYMBOL_GPL(__ftio_pool_alloc);
+EXPORT_SYMBOL_GPL(__ftio_pool_alloc_site);
 
-void ftio_pool_free(const void *p, u32 tag)
+void __ftio_pool_free_site(struct ftio_pool_site *site, const void *p, u32 tag)
 {
 	struct ftio_pt_tag *t;
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
 	t = ftio_pt_find(tag);
-	if (unlikely(!t || READ_ONCE(t->flags) || atomic_long_read(&ftio_pt_nrecs))) {
+	if (t)
+		ftio_pt_site_set(site, t);
+	if (unlikely(!t || READ_ONCE(t->flags) || atomic_long_read(&ftio_pool_records))) {
 		ftio_pt_free(t, tag, p, NULL, _RET_IP_);
 		return;
 	}
 	ftio_pt_add(t, -(s64)ksize(p));
 	kfree(p);
 }
-EXPORT_SYMBOL_GPL(ftio_pool_free);
+EXPORT_SYMBOL_GPL(__ftio_pool_free_site);
 
 struct ftio_pool_cache *__ftio_pool_cache_create(const char *name,
 						 unsigned int size,
@@ -390,7 +450,7 @@ void ftio_pool_cache_free(struct ftio_pool_cache *c, void *p)
 
 	if (unlikely(!p))
 		return;
-	if (unlikely(READ_ONCE(t->flags) || atomic_long_read(&ftio_pt_nrecs))) {
+	if (unlikely(READ_ONCE(t->flags) || atomic_long_read(&ftio_pool_records))) {
 		ftio_pt_free(t, t->tag, p, c->kc, _RET_IP_);
 		return;
 	}

@@ -89,6 +89,52 @@ static void counts_and_bytes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, before.live_objects, st.live_objects);
 }
 
+/*
+ * A tag whose allocations all had one size class is freed inline without
+ * asking the allocator for the size; a second class makes it "mixed" for
+ * good, and the accounting stays exact through the change.
+ */
+static void one_size_class_then_mixed(struct kunit *test)
+{
+	struct ftio_pt_tag *t = ktag(test, KTAG('o', 'c'));
+	size_t class = kmalloc_size_roundup(50);
+	struct ftio_pt_stats before, st;
+	void *a, *b, *c;
+
+	if (t->sizes)
+		kunit_skip(test, "the tag was used before (a second run of the suite)");
+	stats(t, &before);
+	a = ftio_pool_alloc(50, GFP_KERNEL, KTAG('o', 'c'));
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, (u32)t->sizes, (u32)class);
+	/* The smallest request of the class, and every request up to it. */
+	KUNIT_EXPECT_EQ(test, kmalloc_size_roundup(t->sizes >> 32), class);
+	KUNIT_EXPECT_LT(test, kmalloc_size_roundup((t->sizes >> 32) - 1), class);
+	b = ftio_pool_alloc(class, GFP_KERNEL, KTAG('o', 'c'));
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, ksize(b), class);
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, 2 * (u64)class);
+	ftio_pool_free(a, KTAG('o', 'c'));
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, (u64)class);
+
+	c = ftio_pool_alloc(4 * class + 1, GFP_KERNEL, KTAG('o', 'c'));
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, t->sizes, FTIO_POOL_SIZES_MIXED);
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes,
+			(u64)class + kmalloc_size_roundup(4 * class + 1));
+	ftio_pool_free(b, KTAG('o', 'c'));
+	ftio_pool_free(c, KTAG('o', 'c'));
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_bytes, before.live_bytes);
+	KUNIT_EXPECT_EQ(test, st.live_objects, before.live_objects);
+	/* Mixed is for good. */
+	ftio_pt_note_size(t, class);
+	KUNIT_EXPECT_EQ(test, t->sizes, FTIO_POOL_SIZES_MIXED);
+}
+
 static void zalloc_zeroes(struct kunit *test)
 {
 	u8 *p = ftio_pool_zalloc(300, GFP_KERNEL, KTAG('z', 'a'));
@@ -501,6 +547,7 @@ static void many_tags(struct kunit *test)
 static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(tag_packing_and_validity),
 	KUNIT_CASE(counts_and_bytes),
+	KUNIT_CASE(one_size_class_then_mixed),
 	KUNIT_CASE(zalloc_zeroes),
 	KUNIT_CASE(counters_concurrent_on_all_cpus),
 	KUNIT_CASE(quota_limits_and_raises_events),

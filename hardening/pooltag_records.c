@@ -89,7 +89,7 @@ int ftio_pt_rec_insert(struct ftio_pt_rec *rec)
 		if (IS_ERR(old))
 			return PTR_ERR(old);
 		if (!old) {
-			atomic_long_inc(&ftio_pt_nrecs);
+			atomic_long_inc(&ftio_pool_records);
 			return 0;
 		}
 		old = ftio_pt_rec_take(rec->ptr);
@@ -118,7 +118,7 @@ struct ftio_pt_rec *ftio_pt_rec_take(const void *ptr)
 		rec = NULL;	/* somebody else took it first */
 	rcu_read_unlock();
 	if (rec)
-		atomic_long_dec(&ftio_pt_nrecs);
+		atomic_long_dec(&ftio_pool_records);
 	return rec;
 }
 

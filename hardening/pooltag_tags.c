@@ -26,6 +26,12 @@ static struct hlist_head ftio_pt_hash[1 << FTIO_PT_HASH_BITS];
 static struct ftio_pt_tag *ftio_pt_fast[1 << FTIO_PT_FAST_BITS];
 static unsigned int ftio_pt_count;
 
+/* The inline fast paths read a tag as a struct ftio_pool_tag_hot. */
+static_assert(offsetof(struct ftio_pt_tag, tag) == offsetof(struct ftio_pool_tag_hot, tag));
+static_assert(offsetof(struct ftio_pt_tag, flags) == offsetof(struct ftio_pool_tag_hot, flags));
+static_assert(offsetof(struct ftio_pt_tag, sizes) == offsetof(struct ftio_pool_tag_hot, sizes));
+static_assert(offsetof(struct ftio_pt_tag, pcpu) == offsetof(struct ftio_pool_tag_hot, pcpu));
+
 /* ftio_pooltag's own bookkeeping is accounted under a tag of its own. */
 static struct ftio_pt_tag ftio_pt_self;
 
@@ -67,7 +73,7 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_pt_tag_name);
  */
 void ftio_pt_self_account(s64 bytes)
 {
-	struct ftio_pt_pcpu __percpu *pc = ftio_pt_self.pcpu;
+	struct ftio_pool_pcpu __percpu *pc = ftio_pt_self.pcpu;
 
 	if (!pc)
 		return;
@@ -183,12 +189,12 @@ struct ftio_pt_tag *ftio_pt_get(u32 tag, struct module *owner, gfp_t gfp)
 	t = ftio_pt_self_alloc(sizeof(*t), gfp);
 	if (!t)
 		return NULL;
-	t->pcpu = alloc_percpu_gfp(struct ftio_pt_pcpu, gfp);
+	t->pcpu = alloc_percpu_gfp(struct ftio_pool_pcpu, gfp);
 	if (!t->pcpu) {
 		ftio_pt_self_free(t);
 		return NULL;
 	}
-	ftio_pt_self_account(sizeof(struct ftio_pt_pcpu) * num_possible_cpus());
+	ftio_pt_self_account(sizeof(struct ftio_pool_pcpu) * num_possible_cpus());
 	ftio_pt_tag_init(t, tag, owner);
 
 	spin_lock_irqsave(&ftio_pt_hash_lock, flags);
@@ -197,7 +203,7 @@ struct ftio_pt_tag *ftio_pt_get(u32 tag, struct module *owner, gfp_t gfp)
 		if (other->tag == tag) {
 			/* Somebody else created it meanwhile. */
 			spin_unlock_irqrestore(&ftio_pt_hash_lock, flags);
-			ftio_pt_self_account(-(s64)(sizeof(struct ftio_pt_pcpu) *
+			ftio_pt_self_account(-(s64)(sizeof(struct ftio_pool_pcpu) *
 						    num_possible_cpus()));
 			free_percpu(t->pcpu);
 			ftio_pt_self_free(t);
@@ -280,7 +286,7 @@ void ftio_pt_stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct ftio_pt_pcpu *pc = per_cpu_ptr(t->pcpu, cpu);
+		struct ftio_pool_pcpu *pc = per_cpu_ptr(t->pcpu, cpu);
 
 		frees += READ_ONCE(pc->frees);
 		bfreed += READ_ONCE(pc->bytes_freed);
@@ -288,7 +294,7 @@ void ftio_pt_stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
 	/* Frees before allocations; pairs with the allocator's ordering. */
 	smp_rmb();
 	for_each_possible_cpu(cpu) {
-		struct ftio_pt_pcpu *pc = per_cpu_ptr(t->pcpu, cpu);
+		struct ftio_pool_pcpu *pc = per_cpu_ptr(t->pcpu, cpu);
 
 		allocs += READ_ONCE(pc->allocs);
 		balloc += READ_ONCE(pc->bytes_alloc);
@@ -322,13 +328,13 @@ static void ftio_pt_sample(struct work_struct *work)
 
 int ftio_pt_tags_init(void)
 {
-	ftio_pt_self.pcpu = alloc_percpu(struct ftio_pt_pcpu);
+	ftio_pt_self.pcpu = alloc_percpu(struct ftio_pool_pcpu);
 	if (!ftio_pt_self.pcpu)
 		return -ENOMEM;
 	ftio_pt_tag_init(&ftio_pt_self, FTIO_PT_SELF_TAG, THIS_MODULE);
 	strscpy(ftio_pt_self.desc, "ftio_pooltag's own bookkeeping",
 		sizeof(ftio_pt_self.desc));
-	ftio_pt_self_account(sizeof(struct ftio_pt_pcpu) * num_possible_cpus());
+	ftio_pt_self_account(sizeof(struct ftio_pool_pcpu) * num_possible_cpus());
 	hlist_add_head_rcu(&ftio_pt_self.hnode,
 			   &ftio_pt_hash[ftio_pt_hash_of(FTIO_PT_SELF_TAG, FTIO_PT_HASH_BITS)]);
 	list_add_tail_rcu(&ftio_pt_self.node, &ftio_pt_tags);

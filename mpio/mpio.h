@@ -8,6 +8,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/kobject.h>
+#include <linux/local_lock.h>
 #include <linux/mutex.h>
 #include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
@@ -125,8 +126,14 @@ struct mpio_pathset {
 	struct mpio_path *p[];
 };
 
+/* Clones each CPU keeps for reuse, at most (see mpio_clone()). */
+#define MPIO_CLONE_CACHE	64
+
 struct mpio_dev_pcpu {
 	unsigned int rr;		/* round-robin cursor */
+	local_lock_t lock;		/* the clone cache, against interrupts */
+	unsigned int ncached;
+	struct bio *cached;		/* linked by bi_next, uninitialised */
 };
 
 /**

@@ -34,6 +34,72 @@ struct workqueue_struct *mpio_wq;
 
 static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io);
 
+/*
+ * Clones come from the device's bio_set (whose mempool guarantees
+ * progress) and go back to a small per-CPU cache when done, so that the
+ * I/O path neither allocates nor frees while the cache lasts.
+ */
+static struct bio *mpio_cache_get(struct mpio_dev *d)
+{
+	struct mpio_dev_pcpu *pc;
+	unsigned long flags;
+	struct bio *b;
+
+	local_lock_irqsave(&d->pcpu->lock, flags);
+	pc = this_cpu_ptr(d->pcpu);
+	b = pc->cached;
+	if (b) {
+		pc->cached = b->bi_next;
+		pc->ncached--;
+	}
+	local_unlock_irqrestore(&d->pcpu->lock, flags);
+	return b;
+}
+
+/* A clone is done with: keep it for reuse, or free it. */
+static void mpio_clone_put(struct mpio_dev *d, struct bio *clone)
+{
+	struct mpio_dev_pcpu *pc;
+	unsigned long flags;
+	bool kept = false;
+
+	/* Somebody below still holds a reference: bio_put() is theirs too. */
+	if (unlikely(bio_flagged(clone, BIO_REFFED)) || READ_ONCE(d->dying)) {
+		bio_put(clone);
+		return;
+	}
+	bio_uninit(clone);
+	local_lock_irqsave(&d->pcpu->lock, flags);
+	pc = this_cpu_ptr(d->pcpu);
+	if (pc->ncached < MPIO_CLONE_CACHE) {
+		clone->bi_next = pc->cached;
+		pc->cached = clone;
+		pc->ncached++;
+		kept = true;
+	}
+	local_unlock_irqrestore(&d->pcpu->lock, flags);
+	if (!kept)
+		bio_put(clone);	/* bio_uninit() again is harmless */
+}
+
+/* Free every CPU's cached clones; no I/O may be in flight. */
+static void mpio_cache_drain(struct mpio_dev *d)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct mpio_dev_pcpu *pc = per_cpu_ptr(d->pcpu, cpu);
+		struct bio *b;
+
+		while ((b = pc->cached)) {
+			pc->cached = b->bi_next;
+			b->bi_next = NULL;
+			bio_put(b);
+		}
+		pc->ncached = 0;
+	}
+}
+
 /* End the original bio of a clone that will not be sent (again). */
 static void mpio_fail_io(struct mpio_io *io, blk_status_t status)
 {
@@ -41,7 +107,7 @@ static void mpio_fail_io(struct mpio_io *io, blk_status_t status)
 
 	orig->bi_status = status;
 	bio_end_io_acct(orig, io->start);
-	bio_put(&io->clone);
+	mpio_clone_put(io->dev, &io->clone);
 	bio_endio(orig);
 }
 
@@ -149,11 +215,25 @@ static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io)
 static struct mpio_io *mpio_clone(struct mpio_dev *d, struct bio *orig,
 				  unsigned long start)
 {
-	struct bio *clone = bio_alloc_clone(NULL, orig, GFP_NOIO, &d->bs);
+	struct bio *clone = mpio_cache_get(d);
 	struct mpio_io *io;
 
-	if (unlikely(!clone))
-		return NULL;
+	if (clone) {
+		int ret = bio_init_clone(NULL, clone, orig, GFP_NOIO);
+
+		/* bio_init() forgot where it came from. */
+		clone->bi_pool = &d->bs;
+		if (unlikely(ret)) {
+			bio_put(clone);
+			return NULL;
+		}
+		/* Our bio_set has no bio cache of the block layer's. */
+		clone->bi_opf &= ~REQ_ALLOC_CACHE;
+	} else {
+		clone = bio_alloc_clone(NULL, orig, GFP_NOIO, &d->bs);
+		if (unlikely(!clone))
+			return NULL;
+	}
 	io = container_of(clone, struct mpio_io, clone);
 	io->dev = d;
 	io->orig = orig;
@@ -226,7 +306,7 @@ static void mpio_work(struct work_struct *work)
 			mpio_fail_io(old, BLK_STS_RESOURCE);
 			continue;
 		}
-		bio_put(b);
+		mpio_clone_put(d, b);
 		mpio_dispatch(d, io);
 	}
 	if (expired && n && !d->dying)
@@ -546,7 +626,7 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 		    struct netlink_ext_ack *extack)
 {
 	struct mpio_dev *d;
-	int ret;
+	int cpu, ret;
 
 	if (*name && !mpio_name_ok(name)) {
 		NL_SET_ERR_MSG(extack, "ftio: an mpio name is 1-31 of [A-Za-z0-9_.-]");
@@ -592,6 +672,8 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 		ret = -ENOMEM;
 		goto err_ida;
 	}
+	for_each_possible_cpu(cpu)
+		local_lock_init(&per_cpu_ptr(d->pcpu, cpu)->lock);
 	ret = bioset_init(&d->bs, 256, offsetof(struct mpio_io, clone),
 			  BIOSET_NEED_BVECS);
 	if (ret)
@@ -693,6 +775,7 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_DEVICE_DELETED, NULL,
 			d->name, "/dev/%s deleted", d->disk->disk_name);
 	put_disk(d->disk);
+	mpio_cache_drain(d);
 	bioset_exit(&d->bs);
 	free_percpu(d->pcpu);
 	synchronize_rcu();

@@ -56,12 +56,19 @@ for size in (64, 256, 4096):
         n = 200000 if size < 4096 else 50000
         if debug:
             n //= 10
-        bench(f"pool {size}B, {cpu_label}", f"pool {size} {n} Bnch {cpus}",
+        tag = {64: "B64b", 256: "B256", 4096: "B4kb"}[size]
+        bench(f"pool {size}B, {cpu_label}", f"pool {size} {n} {tag} {cpus}",
               "kmalloc+kfree", "<= 1.03")
         if debug:
             bench(f"pool {size}B vs profiling, {cpu_label}",
-                  f"pool {size} {n} Bnch {cpus}",
+                  f"pool {size} {n} {tag} {cpus}",
                   "kmalloc+kfree, mem_profiling on", "< 1.00", ref_profiled=True)
+# A tag whose allocations have several size classes: its frees ask the
+# allocator for the size (ksize()).
+measure("pool 256 1 Bmix 1")
+n = 200000 if not debug else 20000
+bench("pool 64B, tag of mixed sizes, 1 CPU", f"pool 64 {n} Bmix 1",
+      "kmalloc+kfree")
 for size in (64, 4096):
     n = 2000 if not debug else 300
     bench(f"pool {size}B special pool, 1 CPU", f"pool {size} {n} Bspc 1",

@@ -19,14 +19,78 @@
  * pages of its own with a guard page). Objects are aligned to at least
  * 8 bytes, and to their size for power-of-two sizes up to a page, as
  * kmalloc's are.
+ *
+ * ftio_pool_alloc() and ftio_pool_free() are inline: each call site keeps
+ * the tag it found the first time, so that with nothing switched on an
+ * allocation costs kmalloc() plus two per-CPU adds, and a free kfree()
+ * plus two more, as long as the tag's allocations all fall in one kmalloc
+ * size class (a free otherwise asks the allocator for the size).
  */
 #ifndef _FTIO_POOLTAG_H
 #define _FTIO_POOLTAG_H
 
-#include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/compiler.h>
 #include <linux/gfp.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/types.h>
 
 struct module;
+
+/**
+ * struct ftio_pool_pcpu - a tag's counters on one CPU (internal)
+ * @allocs: allocations
+ * @frees: frees
+ * @bytes_alloc: bytes allocated
+ * @bytes_freed: bytes freed
+ * @failures: allocations that failed
+ *
+ * Only the CPU itself writes them; readers sum all CPUs.
+ */
+struct ftio_pool_pcpu {
+	u64 allocs;
+	u64 frees;
+	u64 bytes_alloc;
+	u64 bytes_freed;
+	u64 failures;
+};
+
+/* @sizes of a tag whose allocations used more than one size class. */
+#define FTIO_POOL_SIZES_MIXED	(~0ULL)
+
+/**
+ * struct ftio_pool_tag_hot - what the inline fast paths read of a tag
+ * @tag: the four characters
+ * @flags: non-zero while a control (quota, special pool, failure
+ *	simulation, tracking) is on: then every allocation and free of the
+ *	tag goes through ftio_pooltag itself
+ * @sizes: 0 before the tag's first kmalloc allocation; then the size
+ *	class all its allocations had (low 32 bits) and the smallest request
+ *	that class serves (high 32 bits); FTIO_POOL_SIZES_MIXED for ever once
+ *	a second class was used
+ * @pcpu: the per-CPU counters
+ *
+ * Internal to ftio_pooltag, which keeps the tag's first members in this
+ * layout; users of the API never touch it.
+ */
+struct ftio_pool_tag_hot {
+	u32 tag;
+	u32 flags;
+	u64 sizes;
+	struct ftio_pool_pcpu __percpu *pcpu;
+};
+
+/**
+ * struct ftio_pool_site - the tag an allocation or free site found last
+ * @tag: NULL until the first call (internal)
+ */
+struct ftio_pool_site {
+	struct ftio_pool_tag_hot *tag;
+};
+
+/* Allocations that have a record (tracking, special pool): frees look. */
+extern atomic_long_t ftio_pool_records;
 
 /**
  * FTIO_TAG() - make a tag from four printable ASCII characters
@@ -48,7 +112,59 @@ struct module;
  */
 bool ftio_pool_tag_valid(u32 tag);
 
-void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner);
+void *__ftio_pool_alloc_site(struct ftio_pool_site *site, size_t size,
+			     gfp_t gfp, u32 tag, struct module *owner);
+void __ftio_pool_free_site(struct ftio_pool_site *site, const void *ptr,
+			   u32 tag);
+
+/* The fast path of ftio_pool_alloc(); anything unusual goes out of line. */
+static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
+						size_t size, gfp_t gfp, u32 tag,
+						struct module *owner)
+{
+	struct ftio_pool_tag_hot *t = READ_ONCE(site->tag);
+
+	if (likely(t && t->tag == tag && !READ_ONCE(t->flags))) {
+		u64 sizes = READ_ONCE(t->sizes);
+		u32 class = (u32)sizes;
+		void *p;
+
+		if (likely(size >= (sizes >> 32) && size <= class)) {
+			p = kmalloc(class, gfp);
+			if (likely(p)) {
+				this_cpu_inc(t->pcpu->allocs);
+				this_cpu_add(t->pcpu->bytes_alloc, class);
+				return p;
+			}
+		}
+	}
+	return __ftio_pool_alloc_site(site, size, gfp, tag, owner);
+}
+
+/* The fast path of ftio_pool_free(). */
+static __always_inline void ftio_pool_free_at(struct ftio_pool_site *site,
+					      const void *ptr, u32 tag)
+{
+	struct ftio_pool_tag_hot *t = READ_ONCE(site->tag);
+
+	if (likely(t && t->tag == tag && !READ_ONCE(t->flags) &&
+		   !ZERO_OR_NULL_PTR(ptr) &&
+		   !atomic_long_read(&ftio_pool_records))) {
+		u64 sizes = READ_ONCE(t->sizes);
+
+		if (likely(sizes && sizes != FTIO_POOL_SIZES_MIXED)) {
+			kfree(ptr);
+			this_cpu_inc(t->pcpu->frees);
+			this_cpu_add(t->pcpu->bytes_freed, (u32)sizes);
+			return;
+		}
+	}
+	__ftio_pool_free_site(site, ptr, tag);
+}
+
+/* Without a call site's cache (tests; an owner other than the caller). */
+#define __ftio_pool_alloc(size, gfp, tag, owner) \
+	__ftio_pool_alloc_site(NULL, size, gfp, tag, owner)
 
 /**
  * ftio_pool_alloc() - allocate memory under a tag
@@ -64,8 +180,10 @@ void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner);
  * Context: as kmalloc() with @gfp.
  * Return: the memory, or NULL.
  */
-#define ftio_pool_alloc(size, gfp, tag) \
-	__ftio_pool_alloc(size, gfp, tag, THIS_MODULE)
+#define ftio_pool_alloc(size, gfp, tag) ({					\
+	static struct ftio_pool_site __ftio_pool_site;				\
+	ftio_pool_alloc_at(&__ftio_pool_site, size, gfp, tag, THIS_MODULE);	\
+})
 
 /**
  * ftio_pool_zalloc() - ftio_pool_alloc() of zeroed memory
@@ -76,7 +194,7 @@ void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner);
  * Return: the memory, or NULL.
  */
 #define ftio_pool_zalloc(size, gfp, tag) \
-	__ftio_pool_alloc(size, (gfp) | __GFP_ZERO, tag, THIS_MODULE)
+	ftio_pool_alloc(size, (gfp) | __GFP_ZERO, tag)
 
 /**
  * ftio_pool_free() - free memory from ftio_pool_alloc()
@@ -90,7 +208,10 @@ void *__ftio_pool_alloc(size_t size, gfp_t gfp, u32 tag, struct module *owner);
  *
  * Context: as kfree().
  */
-void ftio_pool_free(const void *ptr, u32 tag);
+#define ftio_pool_free(ptr, tag) do {					\
+	static struct ftio_pool_site __ftio_pool_site;			\
+	ftio_pool_free_at(&__ftio_pool_site, ptr, tag);			\
+} while (0)
 
 struct ftio_pool_cache;
 

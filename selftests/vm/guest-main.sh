@@ -42,7 +42,12 @@ if [ -n "${FTIO_MODDIR:-}" ]; then
 	mkdir -p "/lib/modules/$rel/updates/ftio"
 	find "$FTIO_MODDIR" \( -name '*.ko' -o -name '*.ko.xz' \) \
 		-exec cp {} "/lib/modules/$rel/updates/ftio/" \;
-	depmod -a "$rel"
+	# The index made on the build machine (vm.py), or make it here: slow.
+	if [ -n "${FTIO_DEPMOD:-}" ] && [ -f "$FTIO_DEPMOD/modules.dep.bin" ]; then
+		cp "$FTIO_DEPMOD"/modules.* "/lib/modules/$rel/"
+	else
+		depmod -a "$rel"
+	fi
 fi
 
 # The control port to the host (QMP requests), if the runner gave one.

@@ -142,6 +142,57 @@ def module_dir(kernel):
     return os.path.join(root, "lib/modules", kernel["release"])
 
 
+def host_depmod(kernel, moddir):
+    """The module index (modules.dep and friends) of the kernel's modules
+    plus ftio's from moddir, made by depmod on the build machine and
+    cached: in the guest, under TCG, depmod decompresses every module of
+    the kernel and takes minutes. Returns the directory of the index
+    files, or None if depmod failed (the guest then runs it itself)."""
+    rel = kernel["release"]
+    base = module_dir(kernel)
+    # As the guest copies them (guest-main.sh): .ko, or compressed by DKMS.
+    kos = sorted(p for ext in ("ko", "ko.xz")
+                 for p in glob.glob(os.path.join(moddir, "**", "*." + ext), recursive=True))
+    h = hashlib.sha256(f"{rel}\0{base}\0".encode())
+    for ko in kos:
+        h.update(os.path.basename(ko).encode() + b"\0")
+        with open(ko, "rb") as f:
+            h.update(hashlib.sha256(f.read()).digest())
+    out = os.path.join(CACHE, "depmod", h.hexdigest()[:16])
+    if os.path.exists(os.path.join(out, "modules.dep.bin")):
+        return out
+    with tempfile.TemporaryDirectory(prefix="ftio-depmod-") as tmp:
+        mdir = os.path.join(tmp, "lib/modules", rel)
+        os.makedirs(os.path.join(mdir, "updates/ftio"))
+        for e in os.listdir(base):
+            keep = e in ("modules.order", "modules.builtin", "modules.builtin.modinfo")
+            if (e.startswith("modules.") and not keep) or e in ("updates", "build", "source"):
+                continue
+            os.symlink(os.path.join(base, e), os.path.join(mdir, e))
+        for ko in kos:
+            os.symlink(os.path.abspath(ko),
+                       os.path.join(mdir, "updates/ftio", os.path.basename(ko)))
+        r = subprocess.run(["depmod", "-b", tmp, rel], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode or not os.path.exists(os.path.join(mdir, "modules.dep.bin")):
+            print(f"vm: depmod on the build machine failed, the guest runs it: "
+                  f"{r.stderr.strip()}", file=sys.stderr)
+            return None
+        part = out + f".{os.getpid()}"
+        os.makedirs(part, exist_ok=True)
+        for e in os.listdir(mdir):
+            path = os.path.join(mdir, e)
+            if e.startswith("modules.") and not os.path.islink(path):
+                shutil.copy(path, part)
+        shutil.rmtree(out, ignore_errors=True)
+        os.rename(part, out)
+    # Keep the newest few: each build of the modules makes one.
+    old = sorted(glob.glob(os.path.join(CACHE, "depmod", "*")), key=os.path.getmtime)
+    for d in old[:-12]:
+        shutil.rmtree(d, ignore_errors=True)
+    return out
+
+
 # Initramfs -------------------------------------------------------------
 
 BOOT_MODULES = ["virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"]
@@ -372,6 +423,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         "FTIO_KERNEL": kernel,
         "FTIO_KMODROOT": k["modroot"] or "",
         "FTIO_MODDIR": os.path.abspath(moddir) if moddir else "",
+        "FTIO_DEPMOD": (host_depmod(k, moddir) or "") if moddir else "",
         "FTIO_KSRC": ksrc,
     }
     genv.update(env or {})
