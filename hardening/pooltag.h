@@ -34,6 +34,8 @@ struct attribute_group;
  * @sizes: the one kmalloc size class the tag has used (see struct
  *	ftio_pool_tag_hot, whose layout the first four members repeat)
  * @pcpu: the per-CPU counters
+ * @class: the size class counted in class_allocs and class_frees, kept
+ *	once @sizes went mixed
  * @live_bytes: live bytes, kept exactly while a quota is set
  * @peak_bytes: highest live bytes seen (exact with a quota, else sampled
  *	at every read of the counters and every second)
@@ -64,6 +66,7 @@ struct ftio_pt_tag {
 	u32 flags;
 	u64 sizes;
 	struct ftio_pool_pcpu __percpu *pcpu;
+	u32 class;
 	atomic64_t live_bytes;
 	atomic64_t peak_bytes;
 	atomic64_t quota_hits;
@@ -169,6 +172,9 @@ void ftio_pt_set_fail(struct ftio_pt_tag *t, u32 ppm, u32 interval, u32 times);
 void ftio_pt_set_track(struct ftio_pt_tag *t, bool on);
 void ftio_pt_fail_done(struct ftio_pt_tag *t);
 void ftio_pt_self_free(const void *p);
+void ftio_pt_controls_changed(void);
+bool ftio_pt_controls_sync(void);
+bool ftio_pt_any_control(void);
 
 /* pooltag_alloc.c */
 void ftio_pt_note_size(struct ftio_pt_tag *t, size_t bytes);

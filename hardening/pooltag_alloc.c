@@ -151,6 +151,9 @@ void ftio_pt_note_size(struct ftio_pt_tag *t, size_t bytes)
 		if (try_cmpxchg64(&t->sizes, &old, new) || old == new)
 			return;
 	}
+	/* The inline paths' counts are of this class: keep it for sums. */
+	if (old)
+		WRITE_ONCE(t->class, (u32)old);
 	xchg(&t->sizes, FTIO_POOL_SIZES_MIXED);
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_note_size);
@@ -358,16 +361,27 @@ static void ftio_pt_site_set(struct ftio_pool_site *site, struct ftio_pt_tag *t)
 		WRITE_ONCE(site->tag, (struct ftio_pool_tag_hot *)t);
 }
 
+/* The tag a site knows, or NULL. */
+static struct ftio_pt_tag *ftio_pt_site_get(struct ftio_pool_site *site, u32 tag)
+{
+	struct ftio_pool_tag_hot *h = site ? READ_ONCE(site->tag) : NULL;
+
+	return h && h->tag == tag ? (struct ftio_pt_tag *)h : NULL;
+}
+
 void *__ftio_pool_alloc_site(struct ftio_pool_site *site, size_t size,
 			     gfp_t gfp, u32 tag, struct module *owner)
 {
-	struct ftio_pt_tag *t = ftio_pt_get(tag, owner, gfp);
+	struct ftio_pt_tag *t = ftio_pt_site_get(site, tag);
 	size_t bytes;
 	void *p;
 
-	if (unlikely(!t))
-		return NULL;
-	ftio_pt_site_set(site, t);
+	if (!t) {
+		t = ftio_pt_get(tag, owner, gfp);
+		if (unlikely(!t))
+			return NULL;
+		ftio_pt_site_set(site, t);
+	}
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	if (unlikely(READ_ONCE(t->flags)))
@@ -390,9 +404,12 @@ void __ftio_pool_free_site(struct ftio_pool_site *site, const void *p, u32 tag)
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
-	t = ftio_pt_find(tag);
-	if (t)
-		ftio_pt_site_set(site, t);
+	t = ftio_pt_site_get(site, tag);
+	if (!t) {
+		t = ftio_pt_find(tag);
+		if (t)
+			ftio_pt_site_set(site, t);
+	}
 	if (unlikely(!t || READ_ONCE(t->flags) || atomic_long_read(&ftio_pool_records))) {
 		ftio_pt_free(t, tag, p, NULL, _RET_IP_);
 		return;

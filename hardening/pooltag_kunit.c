@@ -135,6 +135,40 @@ static void one_size_class_then_mixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->sizes, FTIO_POOL_SIZES_MIXED);
 }
 
+/*
+ * The key that sends the inline paths out of line is on while a control
+ * is, and the counts stay exact across its changes.
+ */
+static void controls_key_follows_the_controls(struct kunit *test)
+{
+	struct ftio_pt_tag *t = ktag(test, KTAG('c', 'k'));
+	size_t class = kmalloc_size_roundup(100);
+	struct ftio_pt_stats before, st;
+	void *a, *b;
+
+	stats(t, &before);
+	a = ftio_pool_alloc(100, GFP_KERNEL, KTAG('c', 'k'));	/* inline later */
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	ftio_pt_set_quota(t, 1 << 20);
+	KUNIT_EXPECT_TRUE(test, ftio_pt_controls_sync());
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->live_bytes), (s64)(before.live_bytes + class));
+	b = ftio_pool_alloc(100, GFP_KERNEL, KTAG('c', 'k'));
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->live_bytes), (s64)(before.live_bytes + 2 * class));
+	ftio_pool_free(a, KTAG('c', 'k'));
+	ftio_pt_set_quota(t, 0);
+	if (!ftio_pt_any_control())
+		KUNIT_EXPECT_FALSE(test, ftio_pt_controls_sync());
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, (u64)class);
+	KUNIT_EXPECT_EQ(test, st.live_objects - before.live_objects, 1ULL);
+	ftio_pool_free(b, KTAG('c', 'k'));
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_bytes, before.live_bytes);
+	KUNIT_EXPECT_EQ(test, st.allocs - before.allocs, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.frees - before.frees, 2ULL);
+}
+
 static void zalloc_zeroes(struct kunit *test)
 {
 	u8 *p = ftio_pool_zalloc(300, GFP_KERNEL, KTAG('z', 'a'));
@@ -548,6 +582,7 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(tag_packing_and_validity),
 	KUNIT_CASE(counts_and_bytes),
 	KUNIT_CASE(one_size_class_then_mixed),
+	KUNIT_CASE(controls_key_follows_the_controls),
 	KUNIT_CASE(zalloc_zeroes),
 	KUNIT_CASE(counters_concurrent_on_all_cpus),
 	KUNIT_CASE(quota_limits_and_raises_events),

@@ -18,6 +18,11 @@
 #define FTIO_PT_FAST_BITS	10
 #define FTIO_PT_HASH_BITS	8
 
+DEFINE_STATIC_KEY_FALSE(ftio_pool_controls);
+EXPORT_SYMBOL_GPL(ftio_pool_controls);
+static void ftio_pt_controls_check(struct work_struct *work);
+static DECLARE_WORK(ftio_pt_controls_work, ftio_pt_controls_check);
+
 /* Serialises changes of a tag's controls and the leak walk. */
 DEFINE_MUTEX(ftio_pt_lock);
 LIST_HEAD(ftio_pt_tags);
@@ -285,11 +290,15 @@ void ftio_pt_stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
 	u64 frees = 0, bfreed = 0, allocs = 0, balloc = 0, fail = 0;
 	int cpu;
 
+	u64 cfrees = 0, callocs = 0, sizes;
+	u32 class;
+
 	for_each_possible_cpu(cpu) {
 		struct ftio_pool_pcpu *pc = per_cpu_ptr(t->pcpu, cpu);
 
 		frees += READ_ONCE(pc->frees);
 		bfreed += READ_ONCE(pc->bytes_freed);
+		cfrees += READ_ONCE(pc->class_frees);
 	}
 	/* Frees before allocations; pairs with the allocator's ordering. */
 	smp_rmb();
@@ -299,7 +308,16 @@ void ftio_pt_stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
 		allocs += READ_ONCE(pc->allocs);
 		balloc += READ_ONCE(pc->bytes_alloc);
 		fail += READ_ONCE(pc->failures);
+		callocs += READ_ONCE(pc->class_allocs);
 	}
+	/* The inline paths count objects of the tag's one class. */
+	sizes = READ_ONCE(t->sizes);
+	smp_rmb();	/* ->class is written before ->sizes goes mixed */
+	class = sizes && sizes != FTIO_POOL_SIZES_MIXED ? (u32)sizes : READ_ONCE(t->class);
+	frees += cfrees;
+	bfreed += cfrees * class;
+	allocs += callocs;
+	balloc += callocs * class;
 	st->allocs = allocs;
 	st->frees = min(frees, allocs);
 	st->live_objects = allocs - st->frees;
@@ -348,6 +366,7 @@ void ftio_pt_tags_exit(void)
 	struct ftio_pt_tag *t, *tmp;
 
 	cancel_delayed_work_sync(&ftio_pt_sampler);
+	cancel_work_sync(&ftio_pt_controls_work);
 	synchronize_rcu();
 	list_for_each_entry_safe(t, tmp, &ftio_pt_tags, node) {
 		free_percpu(t->pcpu);
@@ -357,13 +376,76 @@ void ftio_pt_tags_exit(void)
 	INIT_LIST_HEAD(&ftio_pt_tags);
 }
 
-/* Controls. Each takes ftio_pt_lock; flags change last, atomically. */
+/*
+ * Controls. Each takes ftio_pt_lock; flags change last, atomically.
+ *
+ * ftio_pool_controls is on while any tag has a control on: it goes on
+ * (on every CPU) before a flag is set, and off from a work item once no
+ * tag has a flag left, under ftio_pt_lock both.
+ */
+/**
+ * ftio_pt_any_control() - has any tag a control on?
+ *
+ * Return: true if so.
+ */
+bool ftio_pt_any_control(void)
+{
+	struct ftio_pt_tag *t;
+	bool any = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(t, &ftio_pt_tags, node) {
+		if (READ_ONCE(t->flags)) {
+			any = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return any;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_any_control);
+
+static void ftio_pt_controls_check(struct work_struct *work)
+{
+	mutex_lock(&ftio_pt_lock);
+	if (!ftio_pt_any_control() && static_key_enabled(&ftio_pool_controls))
+		static_branch_disable(&ftio_pool_controls);
+	mutex_unlock(&ftio_pt_lock);
+}
+
+/**
+ * ftio_pt_controls_changed() - a control went off: maybe the key too
+ *
+ * Context: any.
+ */
+void ftio_pt_controls_changed(void)
+{
+	schedule_work(&ftio_pt_controls_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_controls_changed);
+
+/**
+ * ftio_pt_controls_sync() - wait for the key to follow the controls
+ *
+ * Return: whether ftio_pool_controls is on.
+ */
+bool ftio_pt_controls_sync(void)
+{
+	flush_work(&ftio_pt_controls_work);
+	return static_key_enabled(&ftio_pool_controls);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_controls_sync);
 
 static void ftio_pt_set_flag(struct ftio_pt_tag *t, u32 flag, bool on)
 {
 	u32 flags = READ_ONCE(t->flags);
 
+	lockdep_assert_held(&ftio_pt_lock);
+	if (on && !static_key_enabled(&ftio_pool_controls))
+		static_branch_enable(&ftio_pool_controls);
 	WRITE_ONCE(t->flags, on ? flags | flag : flags & ~flag);
+	if (!on)
+		ftio_pt_controls_changed();
 }
 
 /**
@@ -444,6 +526,7 @@ void ftio_pt_fail_done(struct ftio_pt_tag *t)
 	WRITE_ONCE(t->fail_limited, false);
 	while (!try_cmpxchg(&t->flags, &flags, flags & ~FTIO_PT_FAIL))
 		;
+	ftio_pt_controls_changed();
 }
 
 /**

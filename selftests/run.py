@@ -213,12 +213,14 @@ def run_guest(kernel, suites, stage, results, ksrc):
     with open(os.path.join(rundir, "tests"), "w") as f:
         for name, _, cmd, _, _ in suites:
             f.write(f"{name}\t{cmd}\n")
-    budget = 120 + sum(s[4] for s in suites) * (2 if kernel == "debug" else 1)
+    # The sanitizers make the debug kernel about twice as slow.
+    slow = 2 if kernel == "debug" else 1
+    budget = 120 + sum(s[4] for s in suites) * slow
     say(f"{kernel}: {len(suites)} suites in one guest (budget {budget} s)")
     status, rundir, reason = vm.run(
         ["selftests/vm/guest-run.sh"], kernel=kernel, timeout=budget, name="check",
         moddir=stage, rundir=rundir, quiet=False,
-        env={"FTIO_TEST_TIMEOUT": str(max(s[4] for s in suites))})
+        env={"FTIO_TEST_TIMEOUT": str(max(s[4] for s in suites) * slow)})
 
     console = ""
     try:

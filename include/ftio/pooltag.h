@@ -21,9 +21,9 @@
  * kmalloc's are.
  *
  * ftio_pool_alloc() and ftio_pool_free() are inline: each call site keeps
- * the tag it found the first time, so that with nothing switched on an
- * allocation costs kmalloc() plus two per-CPU adds, and a free kfree()
- * plus two more, as long as the tag's allocations all fall in one kmalloc
+ * the tag it found the first time, so that with no control on anywhere
+ * an allocation costs kmalloc() plus one per-CPU add, and a free kfree()
+ * plus one, as long as the tag's allocations all fall in one kmalloc
  * size class (a free otherwise asks the allocator for the size).
  */
 #ifndef _FTIO_POOLTAG_H
@@ -33,6 +33,7 @@
 #include <linux/compiler.h>
 #include <linux/gfp.h>
 #include <linux/percpu.h>
+#include <linux/jump_label.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 
@@ -45,6 +46,9 @@ struct module;
  * @bytes_alloc: bytes allocated
  * @bytes_freed: bytes freed
  * @failures: allocations that failed
+ * @class_allocs: allocations of the tag's one size class made inline,
+ *	not in @allocs and @bytes_alloc (one add instead of two)
+ * @class_frees: frees of such, likewise
  *
  * Only the CPU itself writes them; readers sum all CPUs.
  */
@@ -54,6 +58,8 @@ struct ftio_pool_pcpu {
 	u64 bytes_alloc;
 	u64 bytes_freed;
 	u64 failures;
+	u64 class_allocs;
+	u64 class_frees;
 };
 
 /* @sizes of a tag whose allocations used more than one size class. */
@@ -63,8 +69,8 @@ struct ftio_pool_pcpu {
  * struct ftio_pool_tag_hot - what the inline fast paths read of a tag
  * @tag: the four characters
  * @flags: non-zero while a control (quota, special pool, failure
- *	simulation, tracking) is on: then every allocation and free of the
- *	tag goes through ftio_pooltag itself
+ *	simulation, tracking) is on; ftio_pool_controls is on then, and
+ *	every allocation and free goes through ftio_pooltag itself
  * @sizes: 0 before the tag's first kmalloc allocation; then the size
  *	class all its allocations had (low 32 bits) and the smallest request
  *	that class serves (high 32 bits); FTIO_POOL_SIZES_MIXED for ever once
@@ -91,6 +97,8 @@ struct ftio_pool_site {
 
 /* Allocations that have a record (tracking, special pool): frees look. */
 extern atomic_long_t ftio_pool_records;
+/* On while any tag has a control on: the inline paths then step aside. */
+DECLARE_STATIC_KEY_FALSE(ftio_pool_controls);
 
 /**
  * FTIO_TAG() - make a tag from four printable ASCII characters
@@ -117,24 +125,40 @@ void *__ftio_pool_alloc_site(struct ftio_pool_site *site, size_t size,
 void __ftio_pool_free_site(struct ftio_pool_site *site, const void *ptr,
 			   u32 tag);
 
+/*
+ * The site's tag, if it is @tag. Even a constant tag is compared: a
+ * site in an inline helper is shared by all the helper's callers.
+ */
+static __always_inline struct ftio_pool_tag_hot *
+ftio_pool_site_tag(struct ftio_pool_site *site, u32 tag)
+{
+	struct ftio_pool_tag_hot *t = READ_ONCE(site->tag);
+
+	if (likely(t && t->tag == tag))
+		return t;
+	return NULL;
+}
+
 /* The fast path of ftio_pool_alloc(); anything unusual goes out of line. */
 static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 						size_t size, gfp_t gfp, u32 tag,
 						struct module *owner)
 {
-	struct ftio_pool_tag_hot *t = READ_ONCE(site->tag);
+	struct ftio_pool_tag_hot *t;
 
-	if (likely(t && t->tag == tag && !READ_ONCE(t->flags))) {
-		u64 sizes = READ_ONCE(t->sizes);
-		u32 class = (u32)sizes;
-		void *p;
+	if (!static_branch_unlikely(&ftio_pool_controls)) {
+		t = ftio_pool_site_tag(site, tag);
+		if (likely(t)) {
+			u64 sizes = READ_ONCE(t->sizes);
+			u32 class = (u32)sizes;
+			void *p;
 
-		if (likely(size >= (sizes >> 32) && size <= class)) {
-			p = kmalloc(class, gfp);
-			if (likely(p)) {
-				this_cpu_inc(t->pcpu->allocs);
-				this_cpu_add(t->pcpu->bytes_alloc, class);
-				return p;
+			if (likely(size >= (sizes >> 32) && size <= class)) {
+				p = kmalloc(class, gfp);
+				if (likely(p)) {
+					this_cpu_inc(t->pcpu->class_allocs);
+					return p;
+				}
 			}
 		}
 	}
@@ -145,18 +169,19 @@ static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 static __always_inline void ftio_pool_free_at(struct ftio_pool_site *site,
 					      const void *ptr, u32 tag)
 {
-	struct ftio_pool_tag_hot *t = READ_ONCE(site->tag);
+	struct ftio_pool_tag_hot *t;
 
-	if (likely(t && t->tag == tag && !READ_ONCE(t->flags) &&
-		   !ZERO_OR_NULL_PTR(ptr) &&
-		   !atomic_long_read(&ftio_pool_records))) {
-		u64 sizes = READ_ONCE(t->sizes);
+	if (!static_branch_unlikely(&ftio_pool_controls) &&
+	    likely(!atomic_long_read(&ftio_pool_records))) {
+		t = ftio_pool_site_tag(site, tag);
+		if (likely(t && !ZERO_OR_NULL_PTR(ptr))) {
+			u64 sizes = READ_ONCE(t->sizes);
 
-		if (likely(sizes && sizes != FTIO_POOL_SIZES_MIXED)) {
-			kfree(ptr);
-			this_cpu_inc(t->pcpu->frees);
-			this_cpu_add(t->pcpu->bytes_freed, (u32)sizes);
-			return;
+			if (likely(sizes && sizes != FTIO_POOL_SIZES_MIXED)) {
+				kfree(ptr);
+				this_cpu_inc(t->pcpu->class_frees);
+				return;
+			}
 		}
 	}
 	__ftio_pool_free_site(site, ptr, tag);
