@@ -6,10 +6,8 @@
 # per-round ratios.
 set -eu
 modprobe ftio_bench
-ftioctl pool set Bspc special on >/dev/null
-ftioctl pool set Btrk track on >/dev/null
 python3 - "${FTIO_BENCH_ROUNDS:-7}" <<'PY'
-import os, statistics, sys
+import os, statistics, subprocess, sys
 
 rounds = int(sys.argv[1])
 run = "/sys/kernel/debug/ftio_bench/run"
@@ -69,12 +67,22 @@ measure("pool 256 1 Bmix 1")
 n = 200000 if not debug else 20000
 bench("pool 64B, tag of mixed sizes, 1 CPU", f"pool 64 {n} Bmix 1",
       "kmalloc+kfree")
+# The debugging modes last: a control on any tag sends every tag's
+# allocations out of line while it is on.
+subprocess.run(["ftioctl", "pool", "set", "Bspc", "special", "on"], check=True,
+               stdout=subprocess.DEVNULL)
+subprocess.run(["ftioctl", "pool", "set", "Btrk", "track", "on"], check=True,
+               stdout=subprocess.DEVNULL)
 for size in (64, 4096):
     n = 2000 if not debug else 300
     bench(f"pool {size}B special pool, 1 CPU", f"pool {size} {n} Bspc 1",
           "kmalloc+kfree (debugging mode)")
     bench(f"pool {size}B tracking, 1 CPU", f"pool {size} {n * 20} Btrk 1",
           "kmalloc+kfree (debugging mode)")
+subprocess.run(["ftioctl", "pool", "set", "Bspc", "special", "off"], check=True,
+               stdout=subprocess.DEVNULL)
+subprocess.run(["ftioctl", "pool", "set", "Btrk", "track", "off"], check=True,
+               stdout=subprocess.DEVNULL)
 bench("event emission", "events 200000" if not debug else "events 20000",
       "spinlocked copy into a ring")
 
