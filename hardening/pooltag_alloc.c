@@ -364,9 +364,7 @@ static void ftio_pt_site_set(struct ftio_pool_site *site, struct ftio_pt_tag *t)
 /* The tag a site knows, or NULL. */
 static struct ftio_pt_tag *ftio_pt_site_get(struct ftio_pool_site *site, u32 tag)
 {
-	struct ftio_pool_tag_hot *h = site ? READ_ONCE(site->tag) : NULL;
-
-	return h && h->tag == tag ? (struct ftio_pt_tag *)h : NULL;
+	return site ? (struct ftio_pt_tag *)ftio_pool_site_tag(site, tag) : NULL;
 }
 
 void *__ftio_pool_alloc_site(struct ftio_pool_site *site, size_t size,
