@@ -147,6 +147,23 @@ struct ftio_pt_leak {
 	} sites[8];
 };
 
+/*
+ * An allocation (@bytes > 0) or a free (@bytes < 0) of @t: two adds to
+ * this CPU's counters, nothing shared is written.
+ */
+static __always_inline void ftio_pt_add(struct ftio_pt_tag *t, s64 bytes)
+{
+	struct ftio_pool_pcpu __percpu *pc = t->pcpu;
+
+	if (bytes > 0) {
+		this_cpu_inc(pc->allocs);
+		this_cpu_add(pc->bytes_alloc, bytes);
+	} else {
+		this_cpu_inc(pc->frees);
+		this_cpu_add(pc->bytes_freed, -bytes);
+	}
+}
+
 extern struct ftio_module ftio_pt_module;
 extern struct mutex ftio_pt_lock;
 extern struct list_head ftio_pt_tags;

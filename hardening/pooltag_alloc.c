@@ -33,20 +33,6 @@ struct ftio_pool_cache {
 	unsigned int align;
 };
 
-/* Two adds to this CPU's counters: nothing shared is written. */
-static __always_inline void ftio_pt_add(struct ftio_pt_tag *t, s64 bytes)
-{
-	struct ftio_pool_pcpu __percpu *pc = t->pcpu;
-
-	if (bytes > 0) {
-		this_cpu_inc(pc->allocs);
-		this_cpu_add(pc->bytes_alloc, bytes);
-	} else {
-		this_cpu_inc(pc->frees);
-		this_cpu_add(pc->bytes_freed, -bytes);
-	}
-}
-
 /**
  * ftio_pt_account_free() - give a tag's bytes back
  * @t: the tag

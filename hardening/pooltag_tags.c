@@ -78,17 +78,9 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_pt_tag_name);
  */
 void ftio_pt_self_account(s64 bytes)
 {
-	struct ftio_pool_pcpu __percpu *pc = ftio_pt_self.pcpu;
-
-	if (!pc)
+	if (!ftio_pt_self.pcpu)
 		return;
-	if (bytes > 0) {
-		this_cpu_inc(pc->allocs);
-		this_cpu_add(pc->bytes_alloc, bytes);
-	} else {
-		this_cpu_inc(pc->frees);
-		this_cpu_add(pc->bytes_freed, -bytes);
-	}
+	ftio_pt_add(&ftio_pt_self, bytes);
 	atomic64_add(bytes, &ftio_pt_self.live_bytes);
 }
 

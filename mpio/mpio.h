@@ -126,14 +126,14 @@ struct mpio_pathset {
 	struct mpio_path *p[];
 };
 
-/* Clones each CPU keeps for reuse, at most (see mpio_clone()). */
+/* I/O contexts each CPU keeps for reuse, at most (see mpio_io_get()). */
 #define MPIO_CLONE_CACHE	64
 
 struct mpio_dev_pcpu {
 	unsigned int rr;		/* round-robin cursor */
-	local_lock_t lock;		/* the clone cache, against interrupts */
+	local_lock_t lock;		/* the context cache, against interrupts */
 	unsigned int ncached;
-	struct bio *cached;		/* linked by bi_next, uninitialised */
+	struct bio *cached;		/* mpio_io.clone, by bi_next */
 };
 
 /**
@@ -215,13 +215,35 @@ struct mpio_dev {
 	wait_queue_head_t paths_wq;
 };
 
-/* The context of one clone, in front of it in the bio set. */
+/**
+ * struct mpio_io - the context of one original bio, in front of a bio of
+ *	the device's bio set
+ * @dev: the device
+ * @orig: the bio the caller submitted
+ * @path: the path it went to last
+ * @start: jiffies, for the I/O accounting of @orig
+ * @issued_ns: when sent, if sampled; else 0
+ * @in_place: @orig itself goes to the path (and @clone only links the
+ *	context into the device's lists); else @clone, a clone of @orig
+ * @bdev: @orig's device, restored before it completes
+ * @end_io: @orig's completion, likewise
+ * @private: @orig's bi_private, likewise
+ * @opf: @orig's flags, restored before it is sent again or completes
+ * @iter: @orig's position, restored before it is sent again
+ * @clone: the clone sent to the path, or (in place) unused
+ */
 struct mpio_io {
 	struct mpio_dev *dev;
 	struct bio *orig;
 	struct mpio_path *path;
-	unsigned long start;		/* jiffies: I/O accounting of @orig */
-	u64 issued_ns;			/* when sent, if sampled; else 0 */
+	unsigned long start;
+	u64 issued_ns;
+	bool in_place;
+	struct block_device *bdev;
+	bio_end_io_t *end_io;
+	void *private;
+	blk_opf_t opf;
+	struct bvec_iter iter;
 	struct bio clone;
 };
 

@@ -2,8 +2,9 @@
 /*
  * mpio devices: the I/O path.
  *
- * A bio to /dev/mpioN is cloned onto one path the selector picks. The
- * clone's completion decides: success or an error that is the target's
+ * A bio to /dev/mpioN goes to one path the selector picks, itself or
+ * (the parent of a chain) as a clone. The path's completion decides:
+ * success or an error that is the target's
  * (medium, no space, not supported, reservation conflict, protection)
  * completes the original bio; a path error fails the path and sends the
  * original bio again, from its original position, over another path.
@@ -13,6 +14,7 @@
  */
 #define pr_fmt(fmt) "ftio_mpio: " fmt
 
+#include <linux/blk-crypto.h>
 #include <linux/blk-mq.h>
 #include <linux/ctype.h>
 #include <linux/idr.h>
@@ -33,11 +35,20 @@ static int mpio_major;
 struct workqueue_struct *mpio_wq;
 
 static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io);
+static void mpio_end_io(struct bio *bio);
 
 /*
- * Clones come from the device's bio_set (whose mempool guarantees
- * progress) and go back to a small per-CPU cache when done, so that the
- * I/O path neither allocates nor frees while the cache lasts.
+ * Each I/O has a context (struct mpio_io) in front of a bio of the
+ * device's bio_set, whose mempool guarantees progress. A context that is
+ * done goes back to a small per-CPU cache, so that the I/O path neither
+ * allocates nor frees while the cache lasts.
+ *
+ * Most bios go to the path themselves: their completion, device and
+ * flags are kept in the context, the path's completion lands in
+ * mpio_end_io(), and they are restored before the bio completes or is
+ * sent again (the bio behind the context then only links the context
+ * into the device's lists). The others (see mpio_in_place_ok()) go as
+ * a clone, made in the context's bio.
  */
 static struct bio *mpio_cache_get(struct mpio_dev *d)
 {
@@ -56,33 +67,63 @@ static struct bio *mpio_cache_get(struct mpio_dev *d)
 	return b;
 }
 
-/* A clone is done with: keep it for reuse, or free it. */
-static void mpio_clone_put(struct mpio_dev *d, struct bio *clone)
+/* A context for @orig, not bound to a path yet, neither hooked nor cloned. */
+static struct mpio_io *mpio_io_get(struct mpio_dev *d, struct bio *orig,
+				   unsigned long start)
 {
+	struct bio *b = mpio_cache_get(d);
+	struct mpio_io *io;
+
+	if (!b) {
+		b = bio_alloc_bioset(NULL, 0, 0, GFP_NOIO, &d->bs);
+		if (unlikely(!b))
+			return NULL;
+	}
+	b->bi_next = NULL;
+	io = container_of(b, struct mpio_io, clone);
+	io->dev = d;
+	io->orig = orig;
+	io->path = NULL;
+	io->start = start;
+	io->opf = orig->bi_opf;
+	io->in_place = false;
+	return io;
+}
+
+/* A context is done with: keep it for reuse, or free it. */
+static void mpio_io_put(struct mpio_dev *d, struct mpio_io *io)
+{
+	struct bio *b = &io->clone;
 	struct mpio_dev_pcpu *pc;
 	unsigned long flags;
 	bool kept = false;
 
-	/* Somebody below still holds a reference: bio_put() is theirs too. */
-	if (unlikely(bio_flagged(clone, BIO_REFFED)) || READ_ONCE(d->dying)) {
-		bio_put(clone);
+	if (!io->in_place) {
+		/* Somebody below still holds the clone: bio_put() is theirs too. */
+		if (unlikely(bio_flagged(b, BIO_REFFED))) {
+			bio_put(b);
+			return;
+		}
+		bio_uninit(b);
+	}
+	if (unlikely(READ_ONCE(d->dying))) {
+		bio_put(b);	/* bio_uninit() again is harmless */
 		return;
 	}
-	bio_uninit(clone);
 	local_lock_irqsave(&d->pcpu->lock, flags);
 	pc = this_cpu_ptr(d->pcpu);
 	if (pc->ncached < MPIO_CLONE_CACHE) {
-		clone->bi_next = pc->cached;
-		pc->cached = clone;
+		b->bi_next = pc->cached;
+		pc->cached = b;
 		pc->ncached++;
 		kept = true;
 	}
 	local_unlock_irqrestore(&d->pcpu->lock, flags);
 	if (!kept)
-		bio_put(clone);	/* bio_uninit() again is harmless */
+		bio_put(b);
 }
 
-/* Free every CPU's cached clones; no I/O may be in flight. */
+/* Free every CPU's cached contexts; no I/O may be in flight. */
 static void mpio_cache_drain(struct mpio_dev *d)
 {
 	int cpu;
@@ -100,24 +141,100 @@ static void mpio_cache_drain(struct mpio_dev *d)
 	}
 }
 
-/* End the original bio of a clone that will not be sent (again). */
+/*
+ * May the original itself go to a path? Not the parent of a chain: a
+ * child that never came through mpio may write its status into it at
+ * any time. Not one with an integrity payload or an encryption context:
+ * Linux 6.1's bio_endio() frees both before it calls mpio_end_io(), and
+ * a bio sent again without them would lose its protection information,
+ * or go to the disk unencrypted.
+ */
+static bool mpio_in_place_ok(struct bio *bio)
+{
+	return !bio_flagged(bio, BIO_CHAIN) && !(bio->bi_opf & REQ_INTEGRITY) &&
+	       !bio_has_crypt_ctx(bio);
+}
+
+/* Send the original itself: keep what mpio changes in it. */
+static void mpio_hook(struct mpio_io *io)
+{
+	struct bio *bio = io->orig;
+
+	io->in_place = true;
+	io->bdev = bio->bi_bdev;
+	io->end_io = bio->bi_end_io;
+	io->private = bio->bi_private;
+	io->iter = bio->bi_iter;
+	bio->bi_end_io = mpio_end_io;
+	bio->bi_private = io;
+}
+
+/* Give the original back its own completion, device and flags. */
+static void mpio_unhook(struct mpio_io *io)
+{
+	struct bio *bio = io->orig;
+
+	bio->bi_bdev = io->bdev;
+	bio->bi_end_io = io->end_io;
+	bio->bi_private = io->private;
+	bio->bi_opf = io->opf;
+}
+
+/*
+ * An original a path failed, made as it came to mpio, to be sent again:
+ * from its first sector (the path may have advanced it), without the
+ * path's status or QoS marks. Whatever chain the path made of it is
+ * complete, or it would not be back.
+ */
+static void mpio_rewind(struct mpio_io *io)
+{
+	struct bio *bio = io->orig;
+
+	bio->bi_iter = io->iter;
+	bio->bi_opf = io->opf;
+	bio->bi_status = BLK_STS_OK;
+	bio_clear_flag(bio, BIO_QOS_THROTTLED);
+	bio_clear_flag(bio, BIO_QOS_MERGED);
+	atomic_set(&bio->__bi_remaining, 1);
+}
+
+/* Make the context's bio a clone of the original. */
+static int mpio_clone_init(struct mpio_dev *d, struct mpio_io *io)
+{
+	struct bio *clone = &io->clone;
+	int ret = bio_init_clone(NULL, clone, io->orig, GFP_NOIO);
+
+	/* bio_init() forgot where it came from. */
+	clone->bi_pool = &d->bs;
+	if (unlikely(ret))
+		return ret;
+	/* Our bio_set has no bio cache of the block layer's. */
+	clone->bi_opf &= ~REQ_ALLOC_CACHE;
+	clone->bi_end_io = mpio_end_io;
+	clone->bi_private = io;
+	return 0;
+}
+
+/* End the original bio of a context that will not be sent (again). */
 static void mpio_fail_io(struct mpio_io *io, blk_status_t status)
 {
 	struct bio *orig = io->orig;
 
+	if (io->in_place)
+		mpio_unhook(io);
 	orig->bi_status = status;
 	bio_end_io_acct(orig, io->start);
-	mpio_clone_put(io->dev, &io->clone);
+	mpio_io_put(io->dev, io);
 	bio_endio(orig);
 }
 
-static void mpio_end_io(struct bio *clone)
+/* The completion of what went to a path: the original or its clone. */
+static void mpio_end_io(struct bio *bio)
 {
-	struct mpio_io *io = container_of(clone, struct mpio_io, clone);
+	struct mpio_io *io = bio->bi_private;
 	struct mpio_path *p = io->path;
 	struct mpio_dev *d = io->dev;
-	blk_status_t status = clone->bi_status;
-	struct bio *orig = io->orig;
+	blk_status_t status = bio->bi_status;
 
 	this_cpu_dec(p->pcpu->in_flight);
 	if (io->issued_ns) {
@@ -128,15 +245,17 @@ static void mpio_end_io(struct bio *clone)
 			   p->latency_ns - (p->latency_ns >> 3) + (lat >> 3));
 	}
 
-	if (unlikely(mpio_retry_elsewhere(status, orig->bi_opf))) {
+	if (unlikely(mpio_retry_elsewhere(status, io->opf))) {
 		unsigned long flags;
 
 		this_cpu_inc(p->pcpu->errors);
 		mpio_path_fail(p, blk_status_to_errno(status), "I/O error");
 		percpu_ref_put(&p->ref);
+		if (io->in_place)
+			mpio_rewind(io);
 		/* Send it again from the work item, over another path. */
 		spin_lock_irqsave(&d->qlock, flags);
-		bio_list_add(&d->retry, clone);
+		bio_list_add(&d->retry, &io->clone);
 		spin_unlock_irqrestore(&d->qlock, flags);
 		mod_delayed_work(mpio_wq, &d->work, 0);
 		return;
@@ -147,7 +266,7 @@ static void mpio_end_io(struct bio *clone)
 	percpu_ref_put(&p->ref);
 }
 
-/* No usable path: queue (the clone keeps the context), or fail. */
+/* No usable path: queue (linked by the context's bio), or fail. */
 static void mpio_queue(struct mpio_dev *d, struct mpio_io *io)
 {
 	unsigned long flags;
@@ -157,7 +276,7 @@ static void mpio_queue(struct mpio_dev *d, struct mpio_io *io)
 		mpio_fail_io(io, BLK_STS_IOERR);
 		return;
 	}
-	if (io->orig->bi_opf & REQ_NOWAIT) {
+	if (io->opf & REQ_NOWAIT) {
 		mpio_fail_io(io, BLK_STS_AGAIN);
 		return;
 	}
@@ -181,9 +300,10 @@ static void mpio_queue(struct mpio_dev *d, struct mpio_io *io)
 	}
 }
 
+/* Send to the path the selector picks, or queue. */
 static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io)
 {
-	struct bio *clone = &io->clone;
+	struct bio *bio = io->in_place ? io->orig : &io->clone;
 	struct mpio_pathset *set;
 	struct mpio_path *p;
 
@@ -197,7 +317,7 @@ static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io)
 		mpio_queue(d, io);
 		return;
 	}
-	bio_set_dev(clone, ftio_bdev_get(&p->bdev));
+	bio_set_dev(bio, ftio_bdev_get(&p->bdev));
 	io->path = p;
 	/*
 	 * Latency is sampled, not measured on every I/O: the clock read and
@@ -206,68 +326,56 @@ static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io)
 	io->issued_ns = (this_cpu_read(p->pcpu->ios) & MPIO_LAT_SAMPLE) ? 0 :
 			ktime_get_ns();
 	this_cpu_inc(p->pcpu->ios);
-	this_cpu_add(p->pcpu->bytes, clone->bi_iter.bi_size);
+	this_cpu_add(p->pcpu->bytes, bio->bi_iter.bi_size);
 	this_cpu_inc(p->pcpu->in_flight);
-	submit_bio_noacct(clone);
-}
-
-/* A clone of orig with its context, not bound to a path yet. */
-static struct mpio_io *mpio_clone(struct mpio_dev *d, struct bio *orig,
-				  unsigned long start)
-{
-	struct bio *clone = mpio_cache_get(d);
-	struct mpio_io *io;
-
-	if (clone) {
-		int ret = bio_init_clone(NULL, clone, orig, GFP_NOIO);
-
-		/* bio_init() forgot where it came from. */
-		clone->bi_pool = &d->bs;
-		if (unlikely(ret)) {
-			bio_put(clone);
-			return NULL;
-		}
-		/* Our bio_set has no bio cache of the block layer's. */
-		clone->bi_opf &= ~REQ_ALLOC_CACHE;
-	} else {
-		clone = bio_alloc_clone(NULL, orig, GFP_NOIO, &d->bs);
-		if (unlikely(!clone))
-			return NULL;
-	}
-	io = container_of(clone, struct mpio_io, clone);
-	io->dev = d;
-	io->orig = orig;
-	io->path = NULL;
-	io->start = start;
-	clone->bi_end_io = mpio_end_io;
-	clone->bi_private = io;
 	/*
 	 * The lower driver does not retry transport errors (nor hold I/O
 	 * while its controller reconnects): another path is the retry.
 	 */
-	clone->bi_opf |= REQ_FAILFAST_TRANSPORT;
-	return io;
+	bio->bi_opf |= REQ_FAILFAST_TRANSPORT;
+	submit_bio_noacct(bio);
 }
 
 static void mpio_submit_bio(struct bio *bio)
 {
 	struct mpio_dev *d = bio->bi_bdev->bd_disk->private_data;
 	unsigned long start = bio_start_io_acct(bio);
-	struct mpio_io *io = mpio_clone(d, bio, start);
+	struct mpio_io *io = mpio_io_get(d, bio, start);
 
-	if (unlikely(!io)) {
-		bio->bi_status = BLK_STS_RESOURCE;
-		bio_end_io_acct(bio, start);
-		bio_endio(bio);
-		return;
+	if (unlikely(!io))
+		goto fail;
+	if (likely(mpio_in_place_ok(bio))) {
+		mpio_hook(io);
+	} else if (unlikely(mpio_clone_init(d, io))) {
+		mpio_io_put(d, io);
+		goto fail;
 	}
 	mpio_dispatch(d, io);
+	return;
+fail:
+	bio->bi_status = BLK_STS_RESOURCE;
+	bio_end_io_acct(bio, start);
+	bio_endio(bio);
+}
+
+/* A clone the path failed: a fresh one (the path may have advanced it). */
+static struct mpio_io *mpio_reclone(struct mpio_dev *d, struct mpio_io *old)
+{
+	struct mpio_io *io = mpio_io_get(d, old->orig, old->start);
+
+	if (!io)
+		return NULL;
+	if (mpio_clone_init(d, io)) {
+		mpio_io_put(d, io);
+		return NULL;
+	}
+	mpio_io_put(d, old);
+	return io;
 }
 
 /*
- * The work item: resubmit what failed over (as a fresh clone: the lower
- * device may have advanced the old one), send queued I/O when a path is
- * back, fail it at the deadline.
+ * The work item: resubmit what failed over, send queued I/O when a path
+ * is back, fail it at the deadline.
  */
 static void mpio_work(struct work_struct *work)
 {
@@ -299,14 +407,17 @@ static void mpio_work(struct work_struct *work)
 	spin_unlock_irqrestore(&d->qlock, flags);
 
 	while ((b = bio_list_pop(&retry))) {
-		struct mpio_io *old = container_of(b, struct mpio_io, clone);
-		struct mpio_io *io = mpio_clone(d, old->orig, old->start);
+		struct mpio_io *io = container_of(b, struct mpio_io, clone);
 
-		if (!io) {
-			mpio_fail_io(old, BLK_STS_RESOURCE);
-			continue;
+		if (!io->in_place) {
+			struct mpio_io *fresh = mpio_reclone(d, io);
+
+			if (!fresh) {
+				mpio_fail_io(io, BLK_STS_RESOURCE);
+				continue;
+			}
+			io = fresh;
 		}
-		mpio_clone_put(d, b);
 		mpio_dispatch(d, io);
 	}
 	if (expired && n && !d->dying)
@@ -788,7 +899,11 @@ EXPORT_SYMBOL_IF_KUNIT(mpio_dev_delete);
 
 int mpio_devs_init(void)
 {
-	mpio_wq = alloc_workqueue("ftio_mpio", WQ_MEM_RECLAIM, 0);
+	/*
+	 * Failover resubmits from here: a high-priority worker runs ahead
+	 * of the busy tasks that caused the load, so the stall stays short.
+	 */
+	mpio_wq = alloc_workqueue("ftio_mpio", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
 	if (!mpio_wq)
 		return -ENOMEM;
 	mpio_major = register_blkdev(0, "mpio");

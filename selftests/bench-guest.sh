@@ -27,6 +27,11 @@ def profiling(on):
         f.write("1" if on else "0")
 
 
+def pool_set(tag, control, value):
+    subprocess.run(["ftioctl", "pool", "set", tag, control, value], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 rows = []
 
 
@@ -69,20 +74,16 @@ bench("pool 64B, tag of mixed sizes, 1 CPU", f"pool 64 {n} Bmix 1",
       "kmalloc+kfree")
 # The debugging modes last: a control on any tag sends every tag's
 # allocations out of line while it is on.
-subprocess.run(["ftioctl", "pool", "set", "Bspc", "special", "on"], check=True,
-               stdout=subprocess.DEVNULL)
-subprocess.run(["ftioctl", "pool", "set", "Btrk", "track", "on"], check=True,
-               stdout=subprocess.DEVNULL)
+pool_set("Bspc", "special", "on")
+pool_set("Btrk", "track", "on")
 for size in (64, 4096):
     n = 2000 if not debug else 300
     bench(f"pool {size}B special pool, 1 CPU", f"pool {size} {n} Bspc 1",
           "kmalloc+kfree (debugging mode)")
     bench(f"pool {size}B tracking, 1 CPU", f"pool {size} {n * 20} Btrk 1",
           "kmalloc+kfree (debugging mode)")
-subprocess.run(["ftioctl", "pool", "set", "Bspc", "special", "off"], check=True,
-               stdout=subprocess.DEVNULL)
-subprocess.run(["ftioctl", "pool", "set", "Btrk", "track", "off"], check=True,
-               stdout=subprocess.DEVNULL)
+pool_set("Bspc", "special", "off")
+pool_set("Btrk", "track", "off")
 bench("event emission", "events 200000" if not debug else "events 20000",
       "spinlocked copy into a ring")
 

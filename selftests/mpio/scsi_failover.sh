@@ -40,6 +40,21 @@ check "the device takes the LU's identity" grep -q . "$m/uuid"
 check "the paths are the mpio disk's slaves" bash -c \
 	"ls /sys/block/mpio0/slaves | grep -qx ${disks[0]} && ls /sys/block/mpio0/slaves | grep -qx ${disks[1]}"
 check "the capacity is the LU's" [ "$(blockdev --getsize64 /dev/mpio0)" = $((256 * 1024 * 1024)) ]
+
+# Most bios go to a path themselves; the parent of a chain goes as a
+# clone. Zeroing more than one bio can carry makes such a chain
+# (blkdev_issue_zeroout() chains the bios to the last).
+wz=$(cat /sys/block/mpio0/queue/write_zeroes_max_bytes)
+len=$((wz ? 2 * wz + 1048576 : 8388608))
+if [ $len -le $((128 * 1024 * 1024)) ]; then
+	ok "write $((len >> 20)) MiB of random data" \
+		dd if=/dev/urandom of=/dev/mpio0 bs=1M count=$((len >> 20)) oflag=direct status=none
+	ok "zero them: a chain of bios, its parent sent as a clone" \
+		blkdiscard -z -l $len /dev/mpio0
+	check "they read back as zeroes" cmp -n $len /dev/mpio0 /dev/zero
+else
+	note "write zeroes takes $wz bytes at once: no chain to test"
+fi
 echo 1 >$m/probe_interval
 echo -1 >$m/no_path_retry
 
