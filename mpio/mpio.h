@@ -257,12 +257,16 @@ extern const struct attribute_group *mpio_root_groups[];
  *
  * Errors of the target (medium, no space, not supported, reservation
  * conflict, protection) go back to the caller, and so does every error of
- * a caller that asked for transport errors (REQ_FAILFAST_TRANSPORT).
+ * a caller that asked for transport errors (REQ_FAILFAST_TRANSPORT), and
+ * BLK_STS_AGAIN of a caller that would not wait (REQ_NOWAIT): the path
+ * was busy, not broken.
  *
  * Return: true if the path failed the I/O and another path should retry it.
  */
 static inline bool mpio_retry_elsewhere(blk_status_t status, blk_opf_t opf)
 {
+	if (status == BLK_STS_AGAIN && (opf & REQ_NOWAIT))
+		return false;
 	return status && blk_path_error(status) && !(opf & REQ_FAILFAST_TRANSPORT);
 }
 

@@ -243,6 +243,15 @@ static void target_errors_passed_back(struct kunit *test)
 				       "status %u", (__force unsigned int)target[i]);
 }
 
+static void nowait_again_passes_back(struct kunit *test)
+{
+	/* "Would block" is the caller's answer, and no sign of a bad path. */
+	KUNIT_EXPECT_FALSE(test, mpio_retry_elsewhere(BLK_STS_AGAIN,
+						      REQ_OP_READ | REQ_NOWAIT));
+	KUNIT_EXPECT_TRUE(test, mpio_retry_elsewhere(BLK_STS_IOERR,
+						     REQ_OP_READ | REQ_NOWAIT));
+}
+
 static void failfast_transport_passes_errors_back(struct kunit *test)
 {
 	static const blk_status_t path[] = {
@@ -946,6 +955,7 @@ static struct kunit_case ftio_mpio_cases[] = {
 	KUNIT_CASE(path_errors_retried_elsewhere),
 	KUNIT_CASE(target_errors_passed_back),
 	KUNIT_CASE(failfast_transport_passes_errors_back),
+	KUNIT_CASE(nowait_again_passes_back),
 	KUNIT_CASE(hist_threshold_within_window),
 	KUNIT_CASE(hist_ignores_old_entries),
 	KUNIT_CASE(hist_ring_wraps),
