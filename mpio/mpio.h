@@ -225,8 +225,8 @@ struct mpio_dev {
  * @issued_ns: when sent, if sampled; else 0
  * @in_place: @orig itself goes to the path (and @clone only links the
  *	context into the device's lists); else @clone, a clone of @orig
- * @bdev: @orig's device, restored before it completes
- * @end_io: @orig's completion, likewise
+ * @end_io: @orig's completion, restored before it completes (and its
+ *	device, the mpio disk's part0)
  * @private: @orig's bi_private, likewise
  * @opf: @orig's flags, restored before it is sent again or completes
  * @iter: @orig's position, restored before it is sent again
@@ -239,7 +239,6 @@ struct mpio_io {
 	unsigned long start;
 	u64 issued_ns;
 	bool in_place;
-	struct block_device *bdev;
 	bio_end_io_t *end_io;
 	void *private;
 	blk_opf_t opf;

@@ -161,7 +161,6 @@ static void mpio_hook(struct mpio_io *io)
 	struct bio *bio = io->orig;
 
 	io->in_place = true;
-	io->bdev = bio->bi_bdev;
 	io->end_io = bio->bi_end_io;
 	io->private = bio->bi_private;
 	io->iter = bio->bi_iter;
@@ -174,7 +173,7 @@ static void mpio_unhook(struct mpio_io *io)
 {
 	struct bio *bio = io->orig;
 
-	bio->bi_bdev = io->bdev;
+	bio->bi_bdev = io->dev->disk->part0;	/* mpio disks have no partitions */
 	bio->bi_end_io = io->end_io;
 	bio->bi_private = io->private;
 	bio->bi_opf = io->opf;
@@ -198,7 +197,10 @@ static void mpio_rewind(struct mpio_io *io)
 	atomic_set(&bio->__bi_remaining, 1);
 }
 
-/* Make the context's bio a clone of the original. */
+/*
+ * Make the context's bio a clone of the original; if that fails, the
+ * context goes back.
+ */
 static int mpio_clone_init(struct mpio_dev *d, struct mpio_io *io)
 {
 	struct bio *clone = &io->clone;
@@ -206,8 +208,10 @@ static int mpio_clone_init(struct mpio_dev *d, struct mpio_io *io)
 
 	/* bio_init() forgot where it came from. */
 	clone->bi_pool = &d->bs;
-	if (unlikely(ret))
+	if (unlikely(ret)) {
+		mpio_io_put(d, io);
 		return ret;
+	}
 	/* Our bio_set has no bio cache of the block layer's. */
 	clone->bi_opf &= ~REQ_ALLOC_CACHE;
 	clone->bi_end_io = mpio_end_io;
@@ -344,12 +348,10 @@ static void mpio_submit_bio(struct bio *bio)
 
 	if (unlikely(!io))
 		goto fail;
-	if (likely(mpio_in_place_ok(bio))) {
+	if (likely(mpio_in_place_ok(bio)))
 		mpio_hook(io);
-	} else if (unlikely(mpio_clone_init(d, io))) {
-		mpio_io_put(d, io);
+	else if (unlikely(mpio_clone_init(d, io)))
 		goto fail;
-	}
 	mpio_dispatch(d, io);
 	return;
 fail:
@@ -363,12 +365,8 @@ static struct mpio_io *mpio_reclone(struct mpio_dev *d, struct mpio_io *old)
 {
 	struct mpio_io *io = mpio_io_get(d, old->orig, old->start);
 
-	if (!io)
+	if (!io || mpio_clone_init(d, io))
 		return NULL;
-	if (mpio_clone_init(d, io)) {
-		mpio_io_put(d, io);
-		return NULL;
-	}
 	mpio_io_put(d, old);
 	return io;
 }

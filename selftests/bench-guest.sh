@@ -32,6 +32,13 @@ def pool_set(tag, control, value):
                    stdout=subprocess.DEVNULL)
 
 
+def pool_cases():
+    """Each size, under a tag of its own, on one CPU and on all."""
+    for size, tag in ((64, "B64b"), (256, "B256"), (4096, "B4kb")):
+        for cpus, cpu_label in (("1", "1 CPU"), ("all", f"{ncpu} CPUs")):
+            yield size, tag, cpus, cpu_label
+
+
 rows = []
 
 
@@ -59,20 +66,16 @@ if debug:
     # comparison with the kernel's allocation profiling, built in only
     # in this kernel.
     profiling(False)
-    for size in (64, 256, 4096):
-        for cpus, cpu_label in (("1", "1 CPU"), ("all", f"{ncpu} CPUs")):
-            n = 2000 if size < 4096 else 500
-            tag = {64: "B64b", 256: "B256", 4096: "B4kb"}[size]
-            bench(f"pool {size}B vs profiling, {cpu_label}",
-                  f"pool {size} {n} {tag} {cpus}",
-                  "kmalloc+kfree, mem_profiling on", "< 1.00", ref_profiled=True)
+    for size, tag, cpus, cpu_label in pool_cases():
+        n = 2000 if size < 4096 else 500
+        bench(f"pool {size}B vs profiling, {cpu_label}",
+              f"pool {size} {n} {tag} {cpus}",
+              "kmalloc+kfree, mem_profiling on", "< 1.00", ref_profiled=True)
 else:
-    for size in (64, 256, 4096):
-        for cpus, cpu_label in (("1", "1 CPU"), ("all", f"{ncpu} CPUs")):
-            n = 200000 if size < 4096 else 50000
-            tag = {64: "B64b", 256: "B256", 4096: "B4kb"}[size]
-            bench(f"pool {size}B, {cpu_label}", f"pool {size} {n} {tag} {cpus}",
-                  "kmalloc+kfree", "<= 1.03")
+    for size, tag, cpus, cpu_label in pool_cases():
+        n = 200000 if size < 4096 else 50000
+        bench(f"pool {size}B, {cpu_label}", f"pool {size} {n} {tag} {cpus}",
+              "kmalloc+kfree", "<= 1.03")
     # A tag whose allocations have several size classes: its frees ask
     # the allocator for the size (ksize()).
     measure("pool 256 1 Bmix 1")
