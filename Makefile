@@ -10,7 +10,7 @@
 #   make lint            checkpatch --strict, W=1 and sparse
 #
 # KDIR defaults to the running kernel's build tree. Variables for make
-# check: SUITE=name to run one suite, KERNELS="distro debug" to choose.
+# check: SUITE=name to run one suite (SUITE=a,b for several), KERNELS="distro debug" to choose.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 DESTDIR ?=

@@ -229,10 +229,11 @@ def run_guest(kernel, suites, stage, results, ksrc):
     except OSError:
         pass
     reports = vm.scan_console(console)
+    clines = console.splitlines()
     blamed = set()
     for lineno, line in reports:
         test = "(outside any test)"
-        for ln in reversed(console.splitlines()[:lineno]):
+        for ln in reversed(clines[:lineno]):
             m = re.search(r"ftio-guest: begin test (\S+)", ln)
             if m:
                 test = m.group(1)
@@ -242,7 +243,8 @@ def run_guest(kernel, suites, stage, results, ksrc):
             suite = test if any(test == s[0] for s in suites) else "kernel-log"
             results.add(suite, kernel, 0, 1,
                         f"kernel report: {line.strip()[:150]} "
-                        f"(console: {rundir}/console.log:{lineno})")
+                        f"(console: {rundir}/console.log:{lineno}) "
+                        f"{vm.report_gist(clines, lineno)}")
 
     for name, _, _, fmt, _ in suites:
         base = os.path.join(rundir, "results", name.replace("/", "."))
@@ -272,7 +274,8 @@ def run_guest(kernel, suites, stage, results, ksrc):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--suite", help="run only suites whose name contains this")
+    ap.add_argument("--suite", help="run only suites whose name contains this "
+                    "(several, comma-separated: any of them)")
     ap.add_argument("--kernels", default=" ".join(KERNELS),
                     help="kernels to test: distro distro-6.1 debug")
     ap.add_argument("--list", action="store_true", help="list the suites")
@@ -283,7 +286,7 @@ def main():
             ap.error(f"unknown kernel {k}")
 
     def chosen(name):
-        return not a.suite or a.suite in name
+        return not a.suite or any(part and part in name for part in a.suite.split(","))
 
     if a.list:
         for name, ks, cmd, _, _ in GUEST_SUITES:

@@ -97,6 +97,30 @@ def scan_console(text):
     return found
 
 
+def report_gist(lines, first):
+    """One line that says what a kernel report is about: for lockdep, the
+    locks of the dependency chain; otherwise the first call-trace frames.
+    lines is the console split in lines, first the report's 1-based line."""
+    body = lines[first - 1:first + 120]
+    locks = []
+    for ln in body:
+        m = re.search(r"-> #\d+ \((.+?)\)\{", ln)
+        if m:
+            locks.append(m.group(1))
+        elif re.search(r"(?:is trying to acquire|already holds) lock:", ln) and not locks:
+            locks.append("?")
+    if locks:
+        return "chain: " + " <- ".join(dict.fromkeys(locks))
+    frames = []
+    for ln in body[1:]:
+        m = re.search(r"\]\s+(?:\?\s+)?([a-zA-Z_][\w.]*\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])?)", ln)
+        if m:
+            frames.append(m.group(1))
+            if len(frames) == 6:
+                break
+    return "frames: " + " < ".join(frames) if frames else ""
+
+
 def log(msg):
     print(f"vm: {msg}", flush=True)
 
