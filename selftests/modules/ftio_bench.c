@@ -16,6 +16,10 @@
  *            online CPU at once; ns per pair, averaged over the CPUs.
  *            Which controls TAG has on (special pool, tracking) is set
  *            from user space with ftioctl pool set.
+ *   floor    "floor SIZE N CPUS": N pairs of kmalloc() and kfree() with
+ *            one per-CPU counter increment each, at a fixed per-CPU
+ *            address, against N plain pairs: the least that exact
+ *            per-tag counting can cost, whatever its design.
  */
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
@@ -33,6 +37,13 @@ static struct dentry *fb_dir;
 static char fb_result[128];
 static DEFINE_MUTEX(fb_lock);
 static DEFINE_SPINLOCK(fb_ref_lock);
+
+struct fb_counts {
+	u64 allocs;
+	u64 frees;
+};
+
+static DEFINE_PER_CPU(struct fb_counts, fb_floor_counts);
 
 static struct ftio_module fb_module = {
 	.name = "bench",
@@ -88,6 +99,7 @@ struct fb_pool_work {
 	size_t size;
 	u32 n;
 	u32 tag;	/* 0: kmalloc/kfree */
+	bool floor;	/* with tag 0: and a per-CPU count of each */
 	u64 ns;
 };
 
@@ -101,6 +113,15 @@ static void fb_pool_loop(struct work_struct *work)
 		for (i = 0; i < w->n; i++)
 			ftio_pool_free(ftio_pool_alloc(w->size, GFP_KERNEL, w->tag),
 				       w->tag);
+	} else if (w->floor) {
+		for (i = 0; i < w->n; i++) {
+			void *p = kmalloc(w->size, GFP_KERNEL);
+
+			if (p)
+				this_cpu_inc(fb_floor_counts.allocs);
+			kfree(p);
+			this_cpu_inc(fb_floor_counts.frees);
+		}
 	} else {
 		for (i = 0; i < w->n; i++)
 			kfree(kmalloc(w->size, GFP_KERNEL));
@@ -109,14 +130,16 @@ static void fb_pool_loop(struct work_struct *work)
 }
 
 /* ns per pair: on this CPU, or on all online CPUs at once (averaged). */
-static u64 fb_pool_run(size_t size, u32 n, u32 tag, bool all)
+static u64 fb_pool_run(size_t size, u32 n, u32 tag, bool floor, bool all)
 {
 	struct fb_pool_work *w;
 	unsigned int cpu, ncpu = 0;
 	u64 total = 0;
 
 	if (!all) {
-		struct fb_pool_work one = { .size = size, .n = n, .tag = tag };
+		struct fb_pool_work one = {
+			.size = size, .n = n, .tag = tag, .floor = floor,
+		};
 
 		fb_pool_loop(&one.work);
 		return one.ns / n;
@@ -126,7 +149,9 @@ static u64 fb_pool_run(size_t size, u32 n, u32 tag, bool all)
 		return 0;
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
-		w[cpu] = (struct fb_pool_work){ .size = size, .n = n, .tag = tag };
+		w[cpu] = (struct fb_pool_work){
+			.size = size, .n = n, .tag = tag, .floor = floor,
+		};
 		INIT_WORK(&w[cpu].work, fb_pool_loop);
 		queue_work_on(cpu, system_highpri_wq, &w[cpu].work);
 	}
@@ -164,9 +189,16 @@ static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len,
 		u32 t = FTIO_TAG(tag[0], tag[1], tag[2], tag[3]);
 
 		/* Interleaved: reference, tagged, reference; the mean reference. */
-		b = fb_pool_run(size, n, 0, all);
-		a = fb_pool_run(size, n, t, all);
-		b = (b + fb_pool_run(size, n, 0, all)) / 2;
+		b = fb_pool_run(size, n, 0, false, all);
+		a = fb_pool_run(size, n, t, false, all);
+		b = (b + fb_pool_run(size, n, 0, false, all)) / 2;
+	} else if (!strcmp(name, "floor") &&
+		   sscanf(buf, "%15s %u %u %7s", name, &size, &n, cpus) == 4 && n) {
+		bool all = !strcmp(cpus, "all");
+
+		b = fb_pool_run(size, n, 0, false, all);
+		a = fb_pool_run(size, n, 0, true, all);
+		b = (b + fb_pool_run(size, n, 0, false, all)) / 2;
 	} else {
 		mutex_unlock(&fb_lock);
 		return -EINVAL;
