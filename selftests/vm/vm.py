@@ -107,10 +107,15 @@ def report_gist(lines, first):
         m = re.search(r"-> #\d+ \((.+?)\)\{", ln)
         if m:
             locks.append(m.group(1))
-        elif re.search(r"(?:is trying to acquire|already holds) lock:", ln) and not locks:
-            locks.append("?")
+    if not locks:
+        # Not a chain (recursive locking, a lock held on return...): the
+        # locks named just after "lock:" lines.
+        for prev, ln in zip(body, body[1:]):
+            m = re.search(r"\((.+?)\)\{", ln)
+            if prev.rstrip().endswith("lock:") and m:
+                locks.append(m.group(1))
     if locks:
-        return "chain: " + " <- ".join(dict.fromkeys(locks))
+        return "locks: " + ", ".join(dict.fromkeys(locks))
     frames = []
     for ln in body[1:]:
         m = re.search(r"\]\s+(?:\?\s+)?([a-zA-Z_][\w.]*\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])?)", ln)
