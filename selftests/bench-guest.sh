@@ -78,10 +78,11 @@ else:
               "kmalloc+kfree", "<= 1.03")
     # What any exact per-tag counting costs at least: one per-CPU
     # increment per allocation and per free, at a fixed address.
-    for size in (64, 256, 4096):
+    for size, _, cpus, cpu_label in pool_cases():
         n = 200000 if size < 4096 else 50000
-        bench(f"counting floor {size}B, 1 CPU", f"floor {size} {n} 1",
-              "kmalloc+kfree (lower bound)")
+        if cpus == "1":
+            bench(f"counting floor {size}B, {cpu_label}", f"floor {size} {n} 1",
+                  "kmalloc+kfree (lower bound)")
     # A tag whose allocations have several size classes: its frees ask
     # the allocator for the size (ksize()).
     measure("pool 256 1 Bmix 1")

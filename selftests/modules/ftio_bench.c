@@ -165,6 +165,18 @@ static u64 fb_pool_run(size_t size, u32 n, u32 tag, bool floor, bool all)
 	return total / ncpu / n;
 }
 
+/*
+ * Interleaved: reference, variant, reference; the mean reference in *ref.
+ * The variant is tagged allocation under @tag, or (@tag 0) the floor.
+ */
+static void fb_pool_compare(size_t size, u32 n, u32 tag, bool all, u64 *ns,
+			    u64 *ref)
+{
+	*ref = fb_pool_run(size, n, 0, false, all);
+	*ns = fb_pool_run(size, n, tag, !tag, all);
+	*ref = (*ref + fb_pool_run(size, n, 0, false, all)) / 2;
+}
+
 static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len,
 			 loff_t *ppos)
 {
@@ -188,17 +200,10 @@ static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len,
 		bool all = !strcmp(cpus, "all");
 		u32 t = FTIO_TAG(tag[0], tag[1], tag[2], tag[3]);
 
-		/* Interleaved: reference, tagged, reference; the mean reference. */
-		b = fb_pool_run(size, n, 0, false, all);
-		a = fb_pool_run(size, n, t, false, all);
-		b = (b + fb_pool_run(size, n, 0, false, all)) / 2;
+		fb_pool_compare(size, n, t, all, &a, &b);
 	} else if (!strcmp(name, "floor") &&
 		   sscanf(buf, "%15s %u %u %7s", name, &size, &n, cpus) == 4 && n) {
-		bool all = !strcmp(cpus, "all");
-
-		b = fb_pool_run(size, n, 0, false, all);
-		a = fb_pool_run(size, n, 0, true, all);
-		b = (b + fb_pool_run(size, n, 0, false, all)) / 2;
+		fb_pool_compare(size, n, 0, !strcmp(cpus, "all"), &a, &b);
 	} else {
 		mutex_unlock(&fb_lock);
 		return -EINVAL;
