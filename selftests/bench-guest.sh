@@ -12,7 +12,9 @@ import os, statistics, subprocess, sys
 rounds = int(sys.argv[1])
 run = "/sys/kernel/debug/ftio_bench/run"
 ncpu = os.cpu_count()
-debug = os.path.exists("/proc/sys/vm/mem_profiling")
+# The profiling kernel (or the debug kernel) has allocation profiling
+# built in; Debian's has not.
+profiled = os.path.exists("/proc/sys/vm/mem_profiling")
 
 
 def measure(cmd):
@@ -61,10 +63,9 @@ def bench(label, cmd, ref_label, goal=None, ref_profiled=False):
     print(f"# {label}: ratios {' '.join(f'{r:.3f}' for r in ratios)}", flush=True)
 
 
-if debug:
-    # The sanitizers make the plain ratios meaningless here: only the
-    # comparison with the kernel's allocation profiling, built in only
-    # in this kernel.
+if profiled:
+    # Only the comparison with the kernel's allocation profiling: the
+    # other ratios are Debian's kernel's.
     profiling(False)
     for size, tag, cpus, cpu_label in pool_cases():
         n = 2000 if size < 4096 else 500
@@ -109,8 +110,7 @@ for label, a, b, ratio, ref, goal in rows:
     print(f"{label:36} {a:8.0f} {b:8.0f} {ratio:6.2f}  {goal or '-':8}  {ref}")
 PY
 rmmod ftio_bench
-# mpio against raw devices and dm-multipath, on Debian's kernel only: the
-# debug kernel's sanitizers would measure themselves.
+# mpio against raw devices and dm-multipath, on Debian's kernel only.
 if [ ! -e /proc/sys/vm/mem_profiling ]; then
 	python3 "$(dirname "$0")/bench_mpio.py" "${FTIO_BENCH_ROUNDS:-7}"
 fi

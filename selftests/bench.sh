@@ -8,9 +8,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${FTIO_BUILD:-$top/build}
-# Debian's 6.12 for the ratios users see; the debug kernel too, for the
-# comparison with the kernel's allocation profiling (built in only there).
-kernels=${FTIO_BENCH_KERNELS:-distro debug}
+# Debian's 6.12 for the ratios users see; ftio's profiling kernel too
+# (selftests/kernels/prof.config), for the comparison with the kernel's
+# allocation profiling, which Debian's kernel does not build in.
+kernels=${FTIO_BENCH_KERNELS:-distro prof}
 make -s -C tools/ftioctl
 status=0
 for kernel in $kernels; do

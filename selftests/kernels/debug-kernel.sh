@@ -1,9 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build (or find in the cache) the ftio debug kernel from Debian's
-# linux-source-6.12 with the fragments kept beside this script.
+# Build (or find in the cache) one of ftio's own test kernels from
+# Debian's linux-source-6.12 with the fragments kept beside this script.
 #
-# Usage: debug-kernel.sh [--print-dir]
+# Usage: debug-kernel.sh [debug|prof]
+#   debug (the default): trim.config + debug.config, the sanitizers'
+#     kernel every make check runs through.
+#   prof: the same with prof.config on top, which takes the sanitizers
+#     and lock debugging out again and keeps the kernel's allocation
+#     profiling: make bench's comparison with it would otherwise measure
+#     KASAN.
 #   Prints the cache directory holding bzImage, build/ (the O= tree that
 #   out-of-tree modules build against) and modroot/ (installed modules).
 #
@@ -17,8 +23,15 @@ top=$(cd "$here/../.." && pwd)
 cache=${FTIO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftio}
 srcpkg=${FTIO_DEBUG_SRCPKG:-linux-source-6.12}
 jobs=${FTIO_JOBS:-$(($(nproc) + 1))}
+flavour=${1:-debug}
 
 die() { echo "debug-kernel: $*" >&2; exit 1; }
+
+case "$flavour" in
+debug) frags=("$here/trim.config" "$here/debug.config") ;;
+prof) frags=("$here/trim.config" "$here/debug.config" "$here/prof.config") ;;
+*) die "unknown kernel '$flavour' (debug, prof)" ;;
+esac
 
 srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null) ||
 	die "$srcpkg is not installed (apt-get install $srcpkg)"
@@ -26,9 +39,9 @@ srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null) ||
 key=$( {
 	echo "$srcver"
 	gcc --version | head -n1
-	cat "$here/trim.config" "$here/debug.config"
+	cat "${frags[@]}"
 } | sha256sum | cut -c1-12)
-out="$cache/kernels/debug-$srcver-$key"
+out="$cache/kernels/$flavour-$srcver-$key"
 
 if [ -f "$out/.done" ]; then
 	echo "$out"
@@ -45,25 +58,31 @@ fi
 
 src=$("$top/scripts/ksrc.sh" "$srcpkg")
 
-echo "debug-kernel: building $srcpkg $srcver (key $key) in $out" >&2
+echo "debug-kernel: building the $flavour kernel, $srcpkg $srcver (key $key) in $out" >&2
 mkdir -p "$out/build"
 start=$(date +%s)
 make -s -C "$src" O="$out/build" x86_64_defconfig >&2
 (cd "$out/build" &&
 	"$src/scripts/kconfig/merge_config.sh" -m -O . .config \
 		"$src/kernel/configs/kvm_guest.config" \
-		"$here/trim.config" "$here/debug.config" >/dev/null)
+		"${frags[@]}" >/dev/null)
 make -s -C "$src" O="$out/build" olddefconfig >&2
 
-# Every option we asked for must have survived olddefconfig.
+# Every option the last fragment asks for must have survived olddefconfig
+# (what it switches off included).
 missing=0
 while read -r line; do
 	case "$line" in
 	CONFIG_*=*)
 		grep -qx "$line" "$out/build/.config" ||
 			{ echo "debug-kernel: lost $line" >&2; missing=1; } ;;
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }
+		opt=${opt%% *}
+		! grep -q "^$opt=" "$out/build/.config" ||
+			{ echo "debug-kernel: $opt still on" >&2; missing=1; } ;;
 	esac
-done < <(cat "$here/debug.config")
+done < "${frags[-1]}"
 [ "$missing" = 0 ] || die "config fragment not applied (see above)"
 
 make -C "$src" O="$out/build" -j"$jobs" bzImage modules >"$out/build.log" 2>&1 ||

@@ -148,8 +148,8 @@ def find_kernel(name):
     elif name == "distro-6.1":
         img = newest(glob.glob("/boot/vmlinuz-6.1.0-*-amd64"))
         pkg = "linux-image-amd64"
-    elif name == "debug":
-        out = subprocess.run([os.path.join(TOP, "selftests/kernels/debug-kernel.sh")],
+    elif name in ("debug", "prof"):
+        out = subprocess.run([os.path.join(TOP, "selftests/kernels/debug-kernel.sh"), name],
                              stdout=subprocess.PIPE, text=True, check=True).stdout
         kdir = out.strip().splitlines()[-1]
         with open(os.path.join(kdir, "release")) as f:
@@ -158,7 +158,7 @@ def find_kernel(name):
                 "release": rel, "modroot": os.path.join(kdir, "modroot"),
                 "build": os.path.join(kdir, "build")}
     else:
-        raise SystemExit(f"vm: unknown kernel '{name}' (distro, distro-6.1, debug)")
+        raise SystemExit(f"vm: unknown kernel '{name}' (distro, distro-6.1, debug, prof)")
     if not img:
         raise SystemExit(f"vm: no {name} kernel in /boot: apt-get install {pkg}")
     rel = os.path.basename(img)[len("vmlinuz-"):]
@@ -589,7 +589,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kernel", default="distro",
-                    help="distro (Debian 6.12), distro-6.1, or debug")
+                    help="distro (Debian 6.12), distro-6.1, debug, or prof"
     ap.add_argument("--timeout", type=int, default=600, help="hard timeout in seconds")
     ap.add_argument("--name", default="run", help="label of the run directory")
     ap.add_argument("--rundir", help="run directory (default build/runs/NAME-...)")
