@@ -589,7 +589,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kernel", default="distro",
-                    help="distro (Debian 6.12), distro-6.1, debug, or prof"
+                    help="distro (Debian 6.12), distro-6.1, debug, or prof")
     ap.add_argument("--timeout", type=int, default=600, help="hard timeout in seconds")
     ap.add_argument("--name", default="run", help="label of the run directory")
     ap.add_argument("--rundir", help="run directory (default build/runs/NAME-...)")
