@@ -28,15 +28,17 @@ static inline struct nlattr **ftio_dump_attrs(struct netlink_callback *cb)
 /* Declared by 6.5 and later only; the parameter is unused before. */
 struct blk_holder_ops;
 
-/* An exclusively opened block device, the way the kernel at hand does it. */
+/* An opened block device, the way the kernel at hand does it. */
 struct ftio_bdev {
 #ifdef FTIO_HAVE_BDEV_FILE
 	struct file *file;
 #else
 	struct block_device *bdev;
+	fmode_t mode;
 #endif
 };
 
+/* Read-write and exclusive, for @holder (notified through @ops, 6.9+). */
 static inline int ftio_bdev_open(struct ftio_bdev *b, dev_t dev, void *holder,
 				 const struct blk_holder_ops *ops)
 {
@@ -45,8 +47,21 @@ static inline int ftio_bdev_open(struct ftio_bdev *b, dev_t dev, void *holder,
 					holder, ops);
 	return PTR_ERR_OR_ZERO(b->file);
 #else
-	b->bdev = blkdev_get_by_dev(dev, FMODE_READ | FMODE_WRITE | FMODE_EXCL,
-				    holder);
+	b->mode = FMODE_READ | FMODE_WRITE | FMODE_EXCL;
+	b->bdev = blkdev_get_by_dev(dev, b->mode, holder);
+	return PTR_ERR_OR_ZERO(b->bdev);
+#endif
+}
+
+/* Read-only and shared: to look at a disk, not to use it. */
+static inline int ftio_bdev_open_ro(struct ftio_bdev *b, dev_t dev)
+{
+#ifdef FTIO_HAVE_BDEV_FILE
+	b->file = bdev_file_open_by_dev(dev, BLK_OPEN_READ, NULL, NULL);
+	return PTR_ERR_OR_ZERO(b->file);
+#else
+	b->mode = FMODE_READ;
+	b->bdev = blkdev_get_by_dev(dev, b->mode, NULL);
 	return PTR_ERR_OR_ZERO(b->bdev);
 #endif
 }
@@ -65,7 +80,7 @@ static inline void ftio_bdev_close(struct ftio_bdev *b)
 #ifdef FTIO_HAVE_BDEV_FILE
 	bdev_fput(b->file);
 #else
-	blkdev_put(b->bdev, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+	blkdev_put(b->bdev, b->mode);
 #endif
 }
 #endif /* FTIO_COMPAT_BLOCK */

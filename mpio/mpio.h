@@ -19,11 +19,6 @@
 #define FTIO_COMPAT_BLOCK
 #include "ftio_compat.h"
 
-/* Paths come back by themselves where disks going away are seen. */
-#if defined(FTIO_HAVE_BDEV_FILE) && defined(FTIO_HAVE_CLASS_INTF_DEV_ONLY)
-#define MPIO_READD 1
-#endif
-
 #define MPIO_TAG		FTIO_TAG('M', 'p', 'i', 'o')
 #define MPIO_MAX_PATHS		32
 #define MPIO_NAME_LEN		32
@@ -288,6 +283,7 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		  const char *note, struct mpio_path **out,
 		  struct netlink_ext_ack *extack);
 int mpio_path_remove(struct mpio_path *p, struct netlink_ext_ack *extack);
+void mpio_path_gone(struct mpio_path *p);
 struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec);
 void mpio_path_fail(struct mpio_path *p, int err, const char *why);
 void mpio_path_fail_admin(struct mpio_path *p);
@@ -332,25 +328,12 @@ static inline bool mpio_uuid_is_size(const char *uuid)
 	return !strncmp(uuid, "size:", 5);
 }
 
-#ifdef MPIO_READD
 void mpio_unawait(struct mpio_dev *d, const char *name);
 void mpio_await_path(struct mpio_path *p);
 void mpio_forget_awaited(struct mpio_dev *d);
 ssize_t mpio_show_awaited(struct mpio_dev *d, char *buf);
 void mpio_readd_start(struct gendisk *disk);
 void mpio_readd_stop(void);
-#else
-static inline void mpio_await_path(struct mpio_path *p) { }
-static inline void mpio_unawait(struct mpio_dev *d, const char *name) { }
-static inline void mpio_forget_awaited(struct mpio_dev *d) { }
-static inline ssize_t mpio_show_awaited(struct mpio_dev *d, char *buf)
-{
-	return 0;
-}
-
-static inline void mpio_readd_start(struct gendisk *disk) { }
-static inline void mpio_readd_stop(void) { }
-#endif
 
 /* mpio_sysfs.c */
 int mpio_dev_sysfs_add(struct mpio_dev *d);

@@ -404,8 +404,24 @@ struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec)
 	return NULL;
 }
 
+/**
+ * mpio_path_gone() - the path's disk went away (adapter pulled, device deleted)
+ * @p: the path
+ *
+ * The path is removed, and awaited (see mpio_await_path()) unless its
+ * device is being deleted.
+ *
+ * Context: p->dev->lock held.
+ */
+void mpio_path_gone(struct mpio_path *p)
+{
+	if (!p->dev->dying)
+		mpio_await_path(p);
+	mpio_path_remove(p, NULL);
+}
+
 #ifdef FTIO_HAVE_BDEV_FILE
-/* The lower disk went away (adapter pulled, device deleted). */
+/* The block layer's word that a disk went away (6.9+; see mpio_readd.c). */
 static void mpio_path_mark_dead(struct block_device *bdev, bool surprise)
 {
 	struct mpio_dev *d = bdev->bd_holder;
@@ -416,9 +432,7 @@ static void mpio_path_mark_dead(struct block_device *bdev, bool surprise)
 	mutex_lock(&d->lock);
 	list_for_each_entry(p, &d->paths, node) {
 		if (ftio_bdev_get(&p->bdev) == bdev) {
-			if (!d->dying)
-				mpio_await_path(p);
-			mpio_path_remove(p, NULL);
+			mpio_path_gone(p);
 			break;
 		}
 	}

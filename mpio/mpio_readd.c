@@ -11,6 +11,12 @@
  * The interface's callback runs while the disk is being added and cannot
  * open it yet, so it only notes the disk; a work item opens it a little
  * later, reads its identity and matches it against the awaited paths.
+ *
+ * From 6.9 on, the block layer tells a disk's holder that the disk went
+ * away (mpio_path.c). Before, the same class interface sees the disk's
+ * device deleted, after the disk was marked dead; a work item removes
+ * the path, since the callback runs under the class's mutex, which
+ * mpio_readd_start() takes under mpio_devs_lock.
  */
 #define pr_fmt(fmt) "ftio_mpio: " fmt
 
@@ -101,8 +107,6 @@ void mpio_identity(struct block_device *bdev, char *buf, size_t len)
 		mpio_disk_attr(dev, "serial", buf, len);
 }
 
-#ifdef MPIO_READD
-
 /* A path whose disk went away, waiting for it to come back. */
 struct mpio_awaited {
 	struct list_head node;
@@ -114,7 +118,7 @@ struct mpio_awaited {
 	unsigned long since;
 };
 
-/* A disk that appeared, to be looked at once it can be opened. */
+/* A disk that appeared (or, before 6.9, went away). */
 struct mpio_newdisk {
 	struct list_head node;
 	dev_t devt;
@@ -125,10 +129,12 @@ struct mpio_newdisk {
 
 static DEFINE_SPINLOCK(mpio_newdisks_lock);
 static LIST_HEAD(mpio_newdisks);
+static LIST_HEAD(mpio_gonedisks);
 static atomic_t mpio_nawaited = ATOMIC_INIT(0);
 static const struct device_type *mpio_disk_type;
 static unsigned int mpio_disk_major;
 static bool mpio_intf_registered;
+static bool mpio_intf_stopping;
 static void mpio_readd_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(mpio_readd_dwork, mpio_readd_work);
 
@@ -249,9 +255,74 @@ static int mpio_disk_added(struct device *dev)
 	return 0;
 }
 
+#ifndef FTIO_HAVE_BDEV_FILE
+/*
+ * Runs under the block class's mutex, while a disk's device is deleted:
+ * the disk is dead already, its I/O fails. Its paths go in the work item.
+ * From 6.9 on, the holder is told instead (mpio_path.c).
+ */
+static void mpio_disk_deleted(struct device *dev)
+{
+	struct mpio_newdisk *nd;
+
+	if (dev->type != mpio_disk_type || READ_ONCE(mpio_intf_stopping) ||
+	    MAJOR(dev->devt) == mpio_disk_major)
+		return;
+	nd = ftio_pool_zalloc(sizeof(*nd), GFP_KERNEL, MPIO_TAG);
+	if (!nd) {
+		pr_warn("%u:%u went away, but its paths stay (no memory)\n",
+			MAJOR(dev->devt), MINOR(dev->devt));
+		return;
+	}
+	nd->devt = dev->devt;
+	spin_lock(&mpio_newdisks_lock);
+	list_add_tail(&nd->node, &mpio_gonedisks);
+	spin_unlock(&mpio_newdisks_lock);
+	mod_delayed_work(mpio_wq, &mpio_readd_dwork, 0);
+}
+#endif
+
+#ifdef FTIO_HAVE_CLASS_INTF_DEV_ONLY
 static struct class_interface mpio_intf = {
 	.add_dev = mpio_disk_added,
+#ifndef FTIO_HAVE_BDEV_FILE
+	.remove_dev = mpio_disk_deleted,
+#endif
 };
+#else
+/* Before 6.4, class interface callbacks are told their interface too. */
+static int mpio_intf_add(struct device *dev, struct class_interface *intf)
+{
+	return mpio_disk_added(dev);
+}
+
+static void mpio_intf_remove(struct device *dev, struct class_interface *intf)
+{
+	mpio_disk_deleted(dev);
+}
+
+static struct class_interface mpio_intf = {
+	.add_dev = mpio_intf_add,
+	.remove_dev = mpio_intf_remove,
+};
+#endif
+
+/* A disk went away: remove the paths on it (kernels before 6.9). */
+static void mpio_disk_gone(dev_t devt)
+{
+	struct mpio_path *p, *tmp;
+	struct mpio_dev *d;
+
+	mutex_lock(&mpio_devs_lock);
+	list_for_each_entry(d, &mpio_devs, node) {
+		mutex_lock(&d->lock);
+		list_for_each_entry_safe(p, tmp, &d->paths, node)
+			if (p->devt == devt)
+				mpio_path_gone(p);
+		mutex_unlock(&d->lock);
+	}
+	mutex_unlock(&mpio_devs_lock);
+}
 
 /* Give the disk's path back to the device that waits for it. */
 static void mpio_readd_to(struct mpio_dev *d, dev_t devt, const char *id,
@@ -297,15 +368,16 @@ out:
 static int mpio_readd_one(dev_t devt)
 {
 	char id[MPIO_UUID_LEN], name[BDEVNAME_SIZE];
+	struct ftio_bdev b;
 	struct mpio_dev *d;
-	struct file *f;
+	int ret;
 
-	f = bdev_file_open_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	mpio_identity(file_bdev(f), id, sizeof(id));
-	snprintf(name, sizeof(name), "%pg", file_bdev(f));
-	bdev_fput(f);
+	ret = ftio_bdev_open_ro(&b, devt);
+	if (ret)
+		return ret;
+	mpio_identity(ftio_bdev_get(&b), id, sizeof(id));
+	snprintf(name, sizeof(name), "%pg", ftio_bdev_get(&b));
+	ftio_bdev_close(&b);
 	if (!id[0])
 		return 0;
 	mutex_lock(&mpio_devs_lock);
@@ -318,13 +390,20 @@ static int mpio_readd_one(dev_t devt)
 static void mpio_readd_work(struct work_struct *work)
 {
 	struct mpio_newdisk *nd, *tmp;
+	LIST_HEAD(gone);
 	LIST_HEAD(todo);
 	bool again = false;
 
 	spin_lock(&mpio_newdisks_lock);
+	list_splice_init(&mpio_gonedisks, &gone);
 	list_splice_init(&mpio_newdisks, &todo);
 	spin_unlock(&mpio_newdisks_lock);
 
+	list_for_each_entry_safe(nd, tmp, &gone, node) {
+		mpio_disk_gone(nd->devt);
+		list_del(&nd->node);
+		ftio_pool_free(nd, MPIO_TAG);
+	}
 	list_for_each_entry_safe(nd, tmp, &todo, node) {
 		/* Not live yet: the disk is still being added. */
 		if (mpio_readd_one(nd->devt) == -ENXIO &&
@@ -369,14 +448,15 @@ void mpio_readd_stop(void)
 {
 	struct mpio_newdisk *nd, *tmp;
 
+	/* Unregistering calls remove_dev for every disk: none went away. */
+	WRITE_ONCE(mpio_intf_stopping, true);
 	if (mpio_intf_registered)
 		class_interface_unregister(&mpio_intf);
 	mpio_intf_registered = false;
 	cancel_delayed_work_sync(&mpio_readd_dwork);
+	list_splice_init(&mpio_gonedisks, &mpio_newdisks);
 	list_for_each_entry_safe(nd, tmp, &mpio_newdisks, node) {
 		list_del(&nd->node);
 		ftio_pool_free(nd, MPIO_TAG);
 	}
 }
-
-#endif /* MPIO_READD */

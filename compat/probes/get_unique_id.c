@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* FTIO_HAVE_GET_UNIQUE_ID: disks report a unique id (6.12+). */
+/* FTIO_HAVE_GET_UNIQUE_ID: disks report a unique id (5.15+). */
 #include <linux/blkdev.h>
 
 int probe(struct gendisk *disk, u8 id[16]);

@@ -4,7 +4,8 @@
 # presenting one logical unit (one store, one WWID) are the two paths of
 # an mpio device. While fio writes and verifies, the paths are set offline
 # and back in turn, and one path's SCSI device is deleted and rescanned
-# (the path comes back by itself, from 6.9 on).
+# (the path comes back by itself where the disks have an identity, or
+# else by hand).
 # Zero fio errors, zero verify failures.
 . "$(dirname "$0")/../lib/ftio.sh"
 
@@ -37,6 +38,7 @@ ok "add ${disks[0]}" sh -c "echo /dev/${disks[0]} >$m/add_path"
 ok "add ${disks[1]}" sh -c "echo ${disks[1]} >$m/add_path"
 check "both paths active" bash -c "[ \"\$(cat $m/paths/*/state | sort -u)\" = active ]"
 check "the device takes the LU's identity" grep -q . "$m/uuid"
+note "identity: $(cat $m/uuid)"
 check "the paths are the mpio disk's slaves" bash -c \
 	"ls /sys/block/mpio0/slaves | grep -qx ${disks[0]} && ls /sys/block/mpio0/slaves | grep -qx ${disks[1]}"
 check "the capacity is the LU's" [ "$(blockdev --getsize64 /dev/mpio0)" = $((256 * 1024 * 1024)) ]
@@ -81,35 +83,37 @@ for round in 1 2; do
 done
 
 # The second path's disk goes away, and comes back under a new name.
-# mpio learns of it from the block layer's holder notification, which
-# exists from 6.9 on (admin guide, "When a disk goes away"); on older
-# kernels the path only fails, which the rounds above cover.
-kv=$(uname -r)
-kmin=${kv#*.}
-kmin=${kmin%%[!0-9]*}
-if [ "${kv%%.*}" -gt 6 ] || { [ "${kv%%.*}" = 6 ] && [ "$kmin" -ge 9 ]; }; then
-	removal=1
-else
-	removal=0
-	note "$kv has no holder notification: no removal and re-add to test"
-fi
-if [ $removal = 1 ]; then
-	d=${disks[1]}
-	h=$(host_of "$d")
-	echo 1 >/sys/block/$d/device/delete
-	check "deleting $d's SCSI device removes its path" \
-		wait_for 15 bash -c "[ ! -e $m/paths/1 ] && [ \$(ls $m/paths | wc -l) = 1 ]"
+# mpio learns of it from the block layer's holder notification (6.9 on)
+# or, before, from the disk's device being deleted (admin guide, "When a
+# disk goes away"). It is awaited, and added back by itself, where the
+# device's identity is the LU's rather than its size.
+readd=1
+grep -q '^size:' "$m/uuid" && { readd=0; note "identity $(cat "$m/uuid"): no automatic re-add"; }
+d=${disks[1]}
+h=$(host_of "$d")
+echo 1 >/sys/block/$d/device/delete
+check "deleting $d's SCSI device removes its path" \
+	wait_for 15 bash -c "[ ! -e $m/paths/1 ] && [ \$(ls $m/paths | wc -l) = 1 ]"
+if [ $readd = 1 ]; then
 	check "the device awaits the path's return" grep -q "^1 $d " "$m/awaited"
-	echo "- - -" >/sys/class/scsi_host/$h/scan
-	check "the rescan brings the disk back" wait_for 20 bash -c "[ \$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/ 2>/dev/null | grep -c sd) = 2 ]"
-	mapfile -t now < <(sd_disks)
-	new=
-	for x in "${now[@]}"; do [ "$x" != "${disks[0]}" ] && new=$x; done
+else
+	check "a device identified by size awaits nothing" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
+fi
+echo "- - -" >/sys/class/scsi_host/$h/scan
+check "the rescan brings the disk back" wait_for 20 bash -c "[ \$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/ 2>/dev/null | grep -c sd) = 2 ]"
+mapfile -t now < <(sd_disks)
+new=
+for x in "${now[@]}"; do [ "$x" != "${disks[0]}" ] && new=$x; done
+if [ $readd = 1 ]; then
 	check "it is added back by itself ($new), two active paths again" wait_for 20 bash -c \
 		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
-	check "as path 2, on $new" bash -c "[ \$(cut -d' ' -f1 $m/paths/2/dev) = $new ]"
 	check "nothing awaited any more" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
+else
+	ok "it is added back by hand ($new)" sh -c "echo /dev/$new >$m/add_path"
+	check "two active paths again" wait_for 10 bash -c \
+		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
 fi
+check "as path 2, on $new" bash -c "[ \$(cut -d' ' -f1 $m/paths/2/dev) = $new ]"
 
 wait $fio
 check "fio finished" [ $? = 0 ]
@@ -125,8 +129,8 @@ PY
 [ -s "$tmp/fio.json" ] || { note "fio said:"; note "$(cat "$tmp/fio.out")"; }
 check "path failures were events" bash -c "ftioctl events | grep -c mpio-path-failed | grep -qv '^0$'"
 check "reinstatements were events" bash -c "ftioctl events | grep -q mpio-path-reinstated"
-if [ $removal = 1 ]; then
-	check "the removal was an event" bash -c "ftioctl events | grep -q mpio-path-removed"
+check "the removal was an event" bash -c "ftioctl events | grep -q mpio-path-removed"
+if [ $readd = 1 ]; then
 	check "the automatic re-add was an event" bash -c "ftioctl events | grep -q 'added automatically'"
 fi
 
