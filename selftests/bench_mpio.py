@@ -4,8 +4,10 @@
 
 4k random reads, fio libaio, iodepth 32, one job per vCPU, none scheduler:
 raw null_blk, mpio over two null_blk paths, dm-multipath over the same two
-(request-based and bio-based), in interleaved rounds; the medians of the
-per-round ratios. The same over QEMU's two-controller NVMe subsystem: mpio
+(request-based and bio-based), and the floor of any bio-based multipath
+driver (ftio_remap: a bare remap onto one null_blk, and the same with its
+completion hooked), in interleaved rounds; the medians of the per-round
+ratios. The same over QEMU's two-controller NVMe subsystem: mpio
 over the two controllers' disks (nvme_core.multipath=N) against the
 kernel's native NVMe multipath (numa policy). Then the failover stall: the
 worst read latency while
@@ -86,6 +88,15 @@ def dm_down():
     sh("dmsetup remove benchmp")
 
 
+def remap(hook):
+    """fio on ftio_remap over nullb0, bare or with its completion hooked."""
+    sh(f"modprobe ftio_remap path=/dev/nullb0 hook={'Y' if hook else 'N'}")
+    try:
+        return iops("/dev/ftremap0")
+    finally:
+        sh("modprobe -r ftio_remap")
+
+
 def throughput():
     sh("modprobe -r null_blk", check=False)
     sh("modprobe null_blk nr_devices=2 gb=4 irqmode=0 queue_mode=2")
@@ -93,9 +104,11 @@ def throughput():
     sh("modprobe ftio_mpio")
     for n in ("nullb0", "nullb1"):
         write(f"/sys/block/{n}/queue/scheduler", "none")
-    rows = {"raw": [], "mpio": [], "dm-rq": [], "dm-bio": []}
+    rows = {"raw": [], "mpio": [], "dm-rq": [], "dm-bio": [], "remap": [], "hooked": []}
     for _ in range(ROUNDS):
         rows["raw"].append(iops("/dev/nullb0"))
+        rows["remap"].append(remap(False))
+        rows["hooked"].append(remap(True))
         rows["mpio"].append(iops(mpio_up(["/dev/nullb0", "/dev/nullb1"])))
         mpio_down()
         rows["dm-rq"].append(iops(dm_up(["/dev/nullb0", "/dev/nullb1"], False)))
@@ -108,8 +121,11 @@ def throughput():
                              zip(rows["mpio"], rows["dm-rq"], rows["dm-bio"]))
     dm_rq = statistics.median(a / r for a, r in zip(rows["dm-rq"], rows["raw"]))
     dm_bio = statistics.median(a / r for a, r in zip(rows["dm-bio"], rows["raw"]))
+    floor = {k: statistics.median(a / r for a, r in zip(rows[k], rows["raw"]))
+             for k in ("remap", "hooked")}
+    r_hooked = statistics.median(m / h for m, h in zip(rows["mpio"], rows["hooked"]))
     sh("modprobe -r null_blk", check=False)
-    return med, r_raw, r_dm, dm_rq, dm_bio
+    return med, r_raw, r_dm, dm_rq, dm_bio, floor, r_hooked
 
 
 NVME_NQN = "nqn.2019-08.org.qemu:ftio-mpio"
@@ -192,7 +208,7 @@ def stall(kind):
 
 
 def main():
-    med, r_raw, r_dm, dm_rq, dm_bio = throughput()
+    med, r_raw, r_dm, dm_rq, dm_bio, floor, r_hooked = throughput()
     nmed, r_nvme = nvme()
     # The worst latency of one run is one sample: take the median of the
     # rounds, alternating the two.
@@ -210,13 +226,18 @@ def main():
     print(f"{'device':34} {'IOPS':>9}")
     for k, label in (("raw", "null_blk (raw)"), ("mpio", "mpio over 2 null_blk"),
                      ("dm-rq", "dm-multipath, request-based"),
-                     ("dm-bio", "dm-multipath, bio-based")):
+                     ("dm-bio", "dm-multipath, bio-based"),
+                     ("remap", "bare remap onto 1 null_blk"),
+                     ("hooked", "remap, completion hooked")):
         print(f"{label:34} {med[k]:9.0f}")
     print()
     print(f"{'ratio':44} {'value':>6}  goal")
     print(f"{'mpio / raw null_blk':44} {r_raw:6.2f}  >= 0.85")
     print(f"{'dm-multipath request-based / raw':44} {dm_rq:6.2f}  (reference)")
     print(f"{'dm-multipath bio-based / raw':44} {dm_bio:6.2f}  (reference)")
+    print(f"{'bare remap / raw':44} {floor['remap']:6.2f}  (floor of bio-based stacking)")
+    print(f"{'remap, completion hooked / raw':44} {floor['hooked']:6.2f}  (floor with failover's hook)")
+    print(f"{'mpio / remap, completion hooked':44} {r_hooked:6.2f}  (what mpio adds to it)")
     print(f"{'mpio / better dm-multipath':44} {r_dm:6.2f}  >= 1.15")
     print()
     print(f"{'device (QEMU NVMe, 2 controllers)':34} {'IOPS':>9}")
