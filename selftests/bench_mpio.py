@@ -10,9 +10,10 @@ completion hooked), in interleaved rounds; the medians of the per-round
 ratios. The same over QEMU's two-controller NVMe subsystem: mpio
 over the two controllers' disks (nvme_core.multipath=N) against the
 kernel's native NVMe multipath (numa policy). Then the failover stall: the
-worst read latency while
-one of two scsi_debug paths goes offline under load, mpio against
-dm-multipath, alternating, the median of FTIO_BENCH_STALL_ROUNDS (5) rounds.
+worst read latency while one of two scsi_debug paths goes offline under
+load, mpio against dm-multipath, alternating, the median of
+FTIO_BENCH_STALL_ROUNDS (9) rounds: a worst latency is one sample, and
+under TCG single rounds range over a factor of three.
 """
 
 import json
@@ -24,7 +25,7 @@ import sys
 import time
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-STALL_ROUNDS = int(os.environ.get("FTIO_BENCH_STALL_ROUNDS", "5"))
+STALL_ROUNDS = int(os.environ.get("FTIO_BENCH_STALL_ROUNDS", "9"))
 RUNTIME = int(os.environ.get("FTIO_BENCH_RUNTIME", "5"))
 NCPU = os.cpu_count()
 ENV = dict(os.environ, DM_DISABLE_UDEV="1")
