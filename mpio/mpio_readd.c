@@ -236,22 +236,29 @@ ssize_t mpio_show_awaited(struct mpio_dev *d, char *buf)
 	return n;
 }
 
-/* Runs under the block class's mutex, while the disk is being added. */
-static int mpio_disk_added(struct device *dev)
+/* Note a disk for the work item, which runs after @delay. */
+static bool mpio_note_disk(struct list_head *list, dev_t devt,
+			   unsigned long delay)
 {
 	struct mpio_newdisk *nd;
 
-	if (dev->type != mpio_disk_type || !atomic_read(&mpio_nawaited) ||
-	    MAJOR(dev->devt) == mpio_disk_major)
-		return 0;
 	nd = ftio_pool_zalloc(sizeof(*nd), GFP_KERNEL, MPIO_TAG);
 	if (!nd)
-		return 0;
-	nd->devt = dev->devt;
+		return false;
+	nd->devt = devt;
 	spin_lock(&mpio_newdisks_lock);
-	list_add_tail(&nd->node, &mpio_newdisks);
+	list_add_tail(&nd->node, list);
 	spin_unlock(&mpio_newdisks_lock);
-	mod_delayed_work(mpio_wq, &mpio_readd_dwork, HZ / 10);
+	mod_delayed_work(mpio_wq, &mpio_readd_dwork, delay);
+	return true;
+}
+
+/* Runs under the block class's mutex, while the disk is being added. */
+static int mpio_disk_added(struct device *dev)
+{
+	if (dev->type == mpio_disk_type && atomic_read(&mpio_nawaited) &&
+	    MAJOR(dev->devt) != mpio_disk_major)
+		mpio_note_disk(&mpio_newdisks, dev->devt, HZ / 10);
 	return 0;
 }
 
@@ -263,22 +270,12 @@ static int mpio_disk_added(struct device *dev)
  */
 static void mpio_disk_deleted(struct device *dev)
 {
-	struct mpio_newdisk *nd;
-
 	if (dev->type != mpio_disk_type || READ_ONCE(mpio_intf_stopping) ||
 	    MAJOR(dev->devt) == mpio_disk_major)
 		return;
-	nd = ftio_pool_zalloc(sizeof(*nd), GFP_KERNEL, MPIO_TAG);
-	if (!nd) {
+	if (!mpio_note_disk(&mpio_gonedisks, dev->devt, 0))
 		pr_warn("%u:%u went away, but its paths stay (no memory)\n",
 			MAJOR(dev->devt), MINOR(dev->devt));
-		return;
-	}
-	nd->devt = dev->devt;
-	spin_lock(&mpio_newdisks_lock);
-	list_add_tail(&nd->node, &mpio_gonedisks);
-	spin_unlock(&mpio_newdisks_lock);
-	mod_delayed_work(mpio_wq, &mpio_readd_dwork, 0);
 }
 #endif
 
