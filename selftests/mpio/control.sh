@@ -89,17 +89,22 @@ ftioctl mpio path fail db0 1 >/dev/null
 start=$SECONDS
 fails "past no_path_retry, queued I/O fails with EIO" 1 \
 	dd if=/dev/mpio0 of=/dev/null bs=4k count=1 iflag=direct status=none
-check "after about 2 s ($((SECONDS - start)) s)" [ $((SECONDS - start)) -ge 1 ] && [ $((SECONDS - start)) -le 10 ]
+# Not at once, and not hanging (the debug kernel on a busy host is slow).
+took=$((SECONDS - start))
+check "after about 2 s ($took s)" [ $took -ge 1 -a $took -le 30 ]
 check "the timeout is an event" bash -c "ftioctl events | grep -q mpio-no-path-timeout"
 
 ftioctl mpio set db0 no_path_retry queue >/dev/null
-dd if=/dev/mpio0 of=/dev/null bs=4k count=1 iflag=direct status=none &
+# Its error message goes to a file: in the TAP stream it would split a
+# result line.
+dd if=/dev/mpio0 of=/dev/null bs=4k count=1 iflag=direct status=none 2>"$tmp/dd2.err" &
 dd2=$!
 wait_for 10 bash -c "[ \$(cat $m/queued) -gt 0 ]"
 fails "delete while open is refused (EBUSY)" 1 ftioctl mpio delete db0
 ok "fail_queued fails the queued I/O now" ftioctl mpio set db0 fail_queued
 wait $dd2
 check "the reader saw the error" [ $? != 0 ]
+check "an I/O error" grep -q "Input/output error" "$tmp/dd2.err"
 ftioctl mpio path reinstate db0 0 >/dev/null
 ftioctl mpio path reinstate db0 1 >/dev/null
 ok "health probe on request" ftioctl mpio set db0 probe
