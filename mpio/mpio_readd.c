@@ -135,6 +135,10 @@ static const struct device_type *mpio_disk_type;
 static unsigned int mpio_disk_major;
 static bool mpio_intf_registered;
 static bool mpio_intf_stopping;
+/*
+ * On system_unbound_wq, not mpio_wq: it takes mpio_devs_lock, under which
+ * deleting a device flushes work on mpio_wq, whose rescuer it could hold.
+ */
 static void mpio_readd_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(mpio_readd_dwork, mpio_readd_work);
 
@@ -249,7 +253,7 @@ static bool mpio_note_disk(struct list_head *list, dev_t devt,
 	spin_lock(&mpio_newdisks_lock);
 	list_add_tail(&nd->node, list);
 	spin_unlock(&mpio_newdisks_lock);
-	mod_delayed_work(mpio_wq, &mpio_readd_dwork, delay);
+	mod_delayed_work(system_unbound_wq, &mpio_readd_dwork, delay);
 	return true;
 }
 
@@ -415,7 +419,7 @@ static void mpio_readd_work(struct work_struct *work)
 		spin_lock(&mpio_newdisks_lock);
 		list_splice(&todo, &mpio_newdisks);
 		spin_unlock(&mpio_newdisks_lock);
-		mod_delayed_work(mpio_wq, &mpio_readd_dwork, HZ / 10);
+		mod_delayed_work(system_unbound_wq, &mpio_readd_dwork, HZ / 10);
 	}
 }
 
