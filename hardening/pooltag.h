@@ -31,8 +31,10 @@ struct attribute_group;
  * struct ftio_pt_tag - one pool tag
  * @tag: the four characters
  * @flags: FTIO_PT_*, read without a lock on every allocation
- * @sizes: the one kmalloc size class the tag has used (see struct
- *	ftio_pool_tag_hot, whose layout the first four members repeat)
+ * @sizes: 0 before the tag's first kmalloc allocation; then the size
+ *	class all its allocations had (low 32 bits) and the smallest request
+ *	that class serves (high 32 bits); FTIO_POOL_SIZES_MIXED for ever once
+ *	a second class was used. The key in @pcpu follows it.
  * @pcpu: the per-CPU counters
  * @class: the size class counted in class_allocs and class_frees, kept
  *	once @sizes went mixed
@@ -167,6 +169,11 @@ static __always_inline void ftio_pt_add(struct ftio_pt_tag *t, s64 bytes)
 extern struct ftio_module ftio_pt_module;
 extern struct mutex ftio_pt_lock;
 extern struct list_head ftio_pt_tags;
+
+/* Allocations that have a record (tracking, special pool). */
+extern atomic_long_t ftio_pool_records;
+/* Slow-path allocations that may be making a record right now. */
+extern atomic_t ftio_pt_recording;
 
 extern bool ftio_pt_panic_on_leak;
 extern atomic64_t ftio_pt_leaks;

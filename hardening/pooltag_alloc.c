@@ -3,9 +3,9 @@
  * Tagged allocation and free.
  *
  * The fast path (a tag with nothing switched on, no records anywhere) is
- * inline in the caller (include/ftio/pooltag.h): kmalloc/kfree plus two
- * per-CPU adds, no lock, no shared write, no lookup (the call site keeps
- * its tag). A free needs the bytes its allocation was accounted: while
+ * inline in the caller (include/ftio/pooltag.h): kmalloc/kfree plus one
+ * per-CPU add each, no lock, no shared write, no lookup (the call site
+ * keeps its tag). A free needs the bytes its allocation was accounted: while
  * all of a tag's kmalloc allocations had one size class, that class;
  * otherwise ksize(), here. A tag with a quota, the special pool, failure
  * simulation or tracking takes the slow path, and so does every free
@@ -24,7 +24,14 @@
 #include "pooltag.h"
 
 atomic_long_t ftio_pool_records = ATOMIC_LONG_INIT(0);
-EXPORT_SYMBOL_GPL(ftio_pool_records);
+EXPORT_SYMBOL_IF_KUNIT(ftio_pool_records);
+atomic_t ftio_pt_recording = ATOMIC_INIT(0);
+
+DEFINE_PER_CPU(struct ftio_pool_pcpu, ftio_pool_nosite);
+EXPORT_PER_CPU_SYMBOL_GPL(ftio_pool_nosite);
+
+/* Serialises writers of the keys, so that the last state wins. */
+static DEFINE_SPINLOCK(ftio_pt_key_lock);
 
 struct ftio_pool_cache {
 	struct kmem_cache *kc;
@@ -116,14 +123,40 @@ static u32 ftio_pt_class_low(u32 class)
 	return lo;
 }
 
+/* The key of a tag whose allocations had the size classes @sizes. */
+static u64 ftio_pt_key_of(u32 tag, u64 sizes)
+{
+	u32 class = (u32)sizes, low = sizes >> 32;
+
+	if (!sizes || sizes == FTIO_POOL_SIZES_MIXED ||
+	    class > FTIO_POOL_KEY_MAX_CLASS)
+		return FTIO_POOL_KEY(tag, 0, 0);
+	return FTIO_POOL_KEY(tag, low, class - low + 1);
+}
+
+/* Write @t's key, as its sizes now say, for every CPU. */
+static void ftio_pt_publish_key(struct ftio_pt_tag *t)
+{
+	unsigned long irqflags;
+	u64 key;
+	int cpu;
+
+	spin_lock_irqsave(&ftio_pt_key_lock, irqflags);
+	key = ftio_pt_key_of(t->tag, READ_ONCE(t->sizes));
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu_ptr(t->pcpu, cpu)->key, key);
+	spin_unlock_irqrestore(&ftio_pt_key_lock, irqflags);
+}
+
 /**
  * ftio_pt_note_size() - note the size class of a kmalloc allocation
  * @t: its tag
  * @bytes: the class (kmalloc_size_roundup() of the request)
  *
  * While every kmalloc allocation of a tag has had the same class, its
- * frees need not ask the allocator for the size. Called before the
- * allocation is handed out, so that a free of it sees the tag mixed if
+ * frees need not ask the allocator for the size, and its allocations in
+ * that class stay inline. Called before the allocation is handed out, so
+ * that a free of it sees the tag mixed (in this and every CPU's key) if
  * it made the tag mixed; never undone.
  */
 void ftio_pt_note_size(struct ftio_pt_tag *t, size_t bytes)
@@ -134,13 +167,18 @@ void ftio_pt_note_size(struct ftio_pt_tag *t, size_t bytes)
 		return;
 	if (!old && bytes <= U32_MAX) {
 		new = (u64)ftio_pt_class_low(bytes) << 32 | bytes;
-		if (try_cmpxchg64(&t->sizes, &old, new) || old == new)
+		if (try_cmpxchg64(&t->sizes, &old, new)) {
+			ftio_pt_publish_key(t);
+			return;
+		}
+		if (old == new)
 			return;
 	}
 	/* The inline paths' counts are of this class: keep it for sums. */
 	if (old)
 		WRITE_ONCE(t->class, (u32)old);
 	xchg(&t->sizes, FTIO_POOL_SIZES_MIXED);
+	ftio_pt_publish_key(t);
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_note_size);
 
@@ -189,19 +227,10 @@ static void ftio_pt_track(struct ftio_pt_tag *t, const void *p, size_t size,
 		atomic64_inc(&t->tracked);
 }
 
-/**
- * ftio_pt_alloc() - the slow path of an allocation
- * @t: the tag
- * @size: bytes asked for (ignored for a cache)
- * @align: alignment a tagged cache asked for, or 0
- * @gfp: flags
- * @kc: the kmem_cache of a tagged cache, or NULL for kmalloc
- * @caller: the allocation's call site
- *
- * Return: the memory or NULL.
- */
-void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
-		    gfp_t gfp, struct kmem_cache *kc, unsigned long caller)
+/* ftio_pt_alloc(), once counted in ftio_pt_recording. */
+static void *__ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
+			     gfp_t gfp, struct kmem_cache *kc,
+			     unsigned long caller)
 {
 	u32 flags = READ_ONCE(t->flags);
 	size_t req = kc ? kmem_cache_size(kc) : size;
@@ -251,6 +280,35 @@ void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 fail:
 	this_cpu_inc(t->pcpu->failures);
 	return NULL;
+}
+
+/**
+ * ftio_pt_alloc() - the slow path of an allocation
+ * @t: the tag
+ * @size: bytes asked for (ignored for a cache)
+ * @align: alignment a tagged cache asked for, or 0
+ * @gfp: flags
+ * @kc: the kmem_cache of a tagged cache, or NULL for kmalloc
+ * @caller: the allocation's call site
+ *
+ * Counted in ftio_pt_recording from before it reads the tag's flags until
+ * any record it makes is filed, so that ftio_pool_controls does not go
+ * off under it (see ftio_pt_controls_check()).
+ *
+ * Return: the memory or NULL.
+ */
+void *ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
+		    gfp_t gfp, struct kmem_cache *kc, unsigned long caller)
+{
+	void *p;
+
+	atomic_inc(&ftio_pt_recording);
+	smp_mb__after_atomic();	/* pairs with ftio_pt_controls_check() */
+	p = __ftio_pt_alloc(t, size, align, gfp, kc, caller);
+	/* Its control went off meanwhile: the check may have waited for us. */
+	if (atomic_dec_and_test(&ftio_pt_recording) && !READ_ONCE(t->flags))
+		ftio_pt_controls_changed();
+	return p;
 }
 
 static void ftio_pt_report_mismatch(struct ftio_pt_tag *real, u32 tag,
@@ -340,17 +398,21 @@ void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
 	ftio_pt_account_free(t, bytes);
 }
 
-/* What a call site remembers of a tag: its hot part. */
+/* What a call site remembers of a tag. */
 static void ftio_pt_site_set(struct ftio_pool_site *site, struct ftio_pt_tag *t)
 {
-	if (site && READ_ONCE(site->tag) != (struct ftio_pool_tag_hot *)t)
-		WRITE_ONCE(site->tag, (struct ftio_pool_tag_hot *)t);
+	if (site && READ_ONCE(site->tag) != t) {
+		WRITE_ONCE(site->tag, t);
+		WRITE_ONCE(site->pcpu, t->pcpu);
+	}
 }
 
 /* The tag a site knows, or NULL. */
 static struct ftio_pt_tag *ftio_pt_site_get(struct ftio_pool_site *site, u32 tag)
 {
-	return site ? (struct ftio_pt_tag *)ftio_pool_site_tag(site, tag) : NULL;
+	struct ftio_pt_tag *t = site ? READ_ONCE(site->tag) : NULL;
+
+	return t && t->tag == tag ? t : NULL;
 }
 
 void *__ftio_pool_alloc_site(struct ftio_pool_site *site, size_t size,

@@ -42,6 +42,15 @@ static void stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
 	ftio_pt_stats(t, st);
 }
 
+/* Every CPU's copy of @t's key is @key. */
+static void expect_key(struct kunit *test, struct ftio_pt_tag *t, u64 key)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		KUNIT_EXPECT_EQ(test, per_cpu_ptr(t->pcpu, cpu)->key, key);
+}
+
 static void tag_packing_and_validity(struct kunit *test)
 {
 	char name[5];
@@ -110,6 +119,9 @@ static void one_size_class_then_mixed(struct kunit *test)
 	/* The smallest request of the class, and every request up to it. */
 	KUNIT_EXPECT_EQ(test, kmalloc_size_roundup(t->sizes >> 32), class);
 	KUNIT_EXPECT_LT(test, kmalloc_size_roundup((t->sizes >> 32) - 1), class);
+	/* Every CPU's inline path now knows the class. */
+	expect_key(test, t, FTIO_POOL_KEY(KTAG('o', 'c'), t->sizes >> 32,
+					  class - (t->sizes >> 32) + 1));
 	b = ftio_pool_alloc(class, GFP_KERNEL, KTAG('o', 'c'));
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, ksize(b), class);
@@ -122,6 +134,8 @@ static void one_size_class_then_mixed(struct kunit *test)
 	c = ftio_pool_alloc(4 * class + 1, GFP_KERNEL, KTAG('o', 'c'));
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	KUNIT_EXPECT_EQ(test, t->sizes, FTIO_POOL_SIZES_MIXED);
+	/* ...and no longer has one, before c was handed out. */
+	expect_key(test, t, FTIO_POOL_KEY(KTAG('o', 'c'), 0, 0));
 	stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes,
 			(u64)class + kmalloc_size_roundup(4 * class + 1));
@@ -133,6 +147,57 @@ static void one_size_class_then_mixed(struct kunit *test)
 	/* Mixed is for good. */
 	ftio_pt_note_size(t, class);
 	KUNIT_EXPECT_EQ(test, t->sizes, FTIO_POOL_SIZES_MIXED);
+}
+
+/* One call site for every caller, as an inline helper's is. */
+static noinline void *shared_site_alloc(size_t size, u32 tag)
+{
+	return ftio_pool_alloc(size, GFP_KERNEL, tag);
+}
+
+static noinline void shared_site_free(void *p, u32 tag)
+{
+	ftio_pool_free(p, tag);
+}
+
+/*
+ * A site that callers with different tags share keeps each allocation
+ * and free under the caller's tag, whatever tag the site saw last, and
+ * so does a tag whose class is too big for the inline path.
+ */
+static void shared_site_keeps_tags_apart(struct kunit *test)
+{
+	static const u32 tags[] = { KTAG('s', 'a'), KTAG('s', 'b'), KTAG('s', 'c') };
+	static const size_t sizes[] = { 40, 40, 3 * FTIO_POOL_KEY_MAX_CLASS };
+	struct ftio_pt_stats before[3], st;
+	void *p[3][4];
+	unsigned int i, j;
+
+	for (i = 0; i < 3; i++)
+		stats(ktag(test, tags[i]), &before[i]);
+	for (j = 0; j < 4; j++) {
+		for (i = 0; i < 3; i++) {
+			p[i][j] = shared_site_alloc(sizes[i], tags[i]);
+			KUNIT_ASSERT_NOT_NULL(test, p[i][j]);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		stats(ftio_pt_find(tags[i]), &st);
+		KUNIT_EXPECT_EQ(test, st.allocs - before[i].allocs, 4ULL);
+		KUNIT_EXPECT_EQ(test, st.live_bytes - before[i].live_bytes,
+				4 * (u64)kmalloc_size_roundup(sizes[i]));
+	}
+	/* The too-big class is known, but its key sends calls out of line. */
+	expect_key(test, ftio_pt_find(tags[2]), FTIO_POOL_KEY(tags[2], 0, 0));
+	for (j = 0; j < 4; j++)
+		for (i = 0; i < 3; i++)
+			shared_site_free(p[2 - i][j], tags[2 - i]);
+	for (i = 0; i < 3; i++) {
+		stats(ftio_pt_find(tags[i]), &st);
+		KUNIT_EXPECT_EQ(test, st.live_objects, before[i].live_objects);
+		KUNIT_EXPECT_EQ(test, st.live_bytes, before[i].live_bytes);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&ftio_pt_find(tags[i])->mismatches), 0LL);
+	}
 }
 
 /*
@@ -157,7 +222,7 @@ static void controls_key_follows_the_controls(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&t->live_bytes), (s64)(before.live_bytes + 2 * class));
 	ftio_pool_free(a, KTAG('c', 'k'));
 	ftio_pt_set_quota(t, 0);
-	if (!ftio_pt_any_control())
+	if (!ftio_pt_any_control() && !atomic_long_read(&ftio_pool_records))
 		KUNIT_EXPECT_FALSE(test, ftio_pt_controls_sync());
 	stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, (u64)class);
@@ -167,6 +232,33 @@ static void controls_key_follows_the_controls(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.live_bytes, before.live_bytes);
 	KUNIT_EXPECT_EQ(test, st.allocs - before.allocs, 2ULL);
 	KUNIT_EXPECT_EQ(test, st.frees - before.frees, 2ULL);
+}
+
+/*
+ * An allocation made while tracking was on keeps the key on after
+ * tracking goes off, so that its free still finds its record; the key
+ * goes off with the last record.
+ */
+static void key_stays_on_while_records_live(struct kunit *test)
+{
+	struct ftio_pt_tag *t = ktag(test, KTAG('k', 'r'));
+	struct ftio_pt_stats before, st;
+	void *a;
+
+	stats(t, &before);
+	ftio_pt_set_track(t, true);
+	a = ftio_pool_alloc(24, GFP_KERNEL, KTAG('k', 'r'));
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->tracked), 1LL);
+	ftio_pt_set_track(t, false);
+	KUNIT_EXPECT_TRUE(test, ftio_pt_controls_sync());
+	ftio_pool_free(a, KTAG('k', 'r'));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->tracked), 0LL);
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_objects, before.live_objects);
+	KUNIT_EXPECT_EQ(test, st.live_bytes, before.live_bytes);
+	if (!ftio_pt_any_control() && !atomic_long_read(&ftio_pool_records))
+		KUNIT_EXPECT_FALSE(test, ftio_pt_controls_sync());
 }
 
 static void zalloc_zeroes(struct kunit *test)
@@ -582,7 +674,9 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(tag_packing_and_validity),
 	KUNIT_CASE(counts_and_bytes),
 	KUNIT_CASE(one_size_class_then_mixed),
+	KUNIT_CASE(shared_site_keeps_tags_apart),
 	KUNIT_CASE(controls_key_follows_the_controls),
+	KUNIT_CASE(key_stays_on_while_records_live),
 	KUNIT_CASE(zalloc_zeroes),
 	KUNIT_CASE(counters_concurrent_on_all_cpus),
 	KUNIT_CASE(quota_limits_and_raises_events),

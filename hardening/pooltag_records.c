@@ -117,8 +117,9 @@ struct ftio_pt_rec *ftio_pt_rec_take(const void *ptr)
 					  ftio_pt_rec_params))
 		rec = NULL;	/* somebody else took it first */
 	rcu_read_unlock();
-	if (rec)
-		atomic_long_dec(&ftio_pool_records);
+	/* The last record gone: ftio_pool_controls may go off. */
+	if (rec && !atomic_long_dec_return(&ftio_pool_records))
+		ftio_pt_controls_changed();
 	return rec;
 }
 

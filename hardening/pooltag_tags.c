@@ -31,12 +31,6 @@ static struct hlist_head ftio_pt_hash[1 << FTIO_PT_HASH_BITS];
 static struct ftio_pt_tag *ftio_pt_fast[1 << FTIO_PT_FAST_BITS];
 static unsigned int ftio_pt_count;
 
-/* The inline fast paths read a tag as a struct ftio_pool_tag_hot. */
-static_assert(offsetof(struct ftio_pt_tag, tag) == offsetof(struct ftio_pool_tag_hot, tag));
-static_assert(offsetof(struct ftio_pt_tag, flags) == offsetof(struct ftio_pool_tag_hot, flags));
-static_assert(offsetof(struct ftio_pt_tag, sizes) == offsetof(struct ftio_pool_tag_hot, sizes));
-static_assert(offsetof(struct ftio_pt_tag, pcpu) == offsetof(struct ftio_pool_tag_hot, pcpu));
-
 /* ftio_pooltag's own bookkeeping is accounted under a tag of its own. */
 static struct ftio_pt_tag ftio_pt_self;
 
@@ -371,9 +365,11 @@ void ftio_pt_tags_exit(void)
 /*
  * Controls. Each takes ftio_pt_lock; flags change last, atomically.
  *
- * ftio_pool_controls is on while any tag has a control on: it goes on
- * (on every CPU) before a flag is set, and off from a work item once no
- * tag has a flag left, under ftio_pt_lock both.
+ * ftio_pool_controls is on while any tag has a control on or any
+ * allocation has a record: it goes on (on every CPU) before a flag is
+ * set, and off from a work item once no tag has a flag left and the last
+ * record is gone, under ftio_pt_lock both. Records are made only by
+ * allocations that saw a flag, so none appears once it is off.
  */
 /**
  * ftio_pt_any_control() - has any tag a control on?
@@ -397,16 +393,28 @@ bool ftio_pt_any_control(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_any_control);
 
+/*
+ * Off once nothing needs the slow paths: no flag, no record, and no
+ * allocation that read a flag still on its way to filing a record. The
+ * barrier pairs with ftio_pt_alloc()'s: either it sees the flags off, or
+ * this sees it counted.
+ */
 static void ftio_pt_controls_check(struct work_struct *work)
 {
 	mutex_lock(&ftio_pt_lock);
-	if (!ftio_pt_any_control() && static_key_enabled(&ftio_pool_controls))
-		static_branch_disable(&ftio_pool_controls);
+	if (static_key_enabled(&ftio_pool_controls) && !ftio_pt_any_control()) {
+		smp_mb();	/* flags read before ftio_pt_recording */
+		if (!atomic_read(&ftio_pt_recording) &&
+		    !atomic_long_read(&ftio_pool_records))
+			static_branch_disable(&ftio_pool_controls);
+		/* else the last of them calls ftio_pt_controls_changed() */
+	}
 	mutex_unlock(&ftio_pt_lock);
 }
 
 /**
- * ftio_pt_controls_changed() - a control went off: maybe the key too
+ * ftio_pt_controls_changed() - a control went off, or the last record:
+ *	maybe the key too
  *
  * Context: any.
  */

@@ -4,7 +4,10 @@
 # interleaved rounds (the module measures the reference before and after
 # ftio's variant in each round); the table gives the medians of the
 # per-round ratios.
+# FTIO_BENCH_PARTS picks some of them: "pool", "mpio" (default both).
 set -eu
+parts=" ${FTIO_BENCH_PARTS:-pool mpio} "
+if [[ $parts == *" pool "* ]]; then
 modprobe ftio_bench
 python3 - "${FTIO_BENCH_ROUNDS:-7}" <<'PY'
 import os, statistics, subprocess, sys
@@ -110,7 +113,8 @@ for label, a, b, ratio, ref, goal in rows:
     print(f"{label:36} {a:8.0f} {b:8.0f} {ratio:6.2f}  {goal or '-':8}  {ref}")
 PY
 rmmod ftio_bench
+fi
 # mpio against raw devices and dm-multipath, on Debian's kernel only.
-if [ ! -e /proc/sys/vm/mem_profiling ]; then
+if [[ $parts == *" mpio "* && ! -e /proc/sys/vm/mem_profiling ]]; then
 	python3 "$(dirname "$0")/bench_mpio.py" "${FTIO_BENCH_ROUNDS:-7}"
 fi

@@ -18,6 +18,8 @@ for kernel in $kernels; do
 	kdir=$(python3 -c "import sys; sys.path.insert(0, 'selftests/vm'); import vm; print(vm.find_kernel('$kernel')['build'])")
 	scripts/build-kmods.sh "$kdir" "$build/kmod/bench-$kernel" >/dev/null
 	python3 selftests/vm/vm.py --kernel "$kernel" --name bench --timeout 3600 \
-		--moddir "$build/kmod/bench-$kernel" -- selftests/bench-guest.sh || status=1
+		--moddir "$build/kmod/bench-$kernel" -- \
+		env FTIO_BENCH_PARTS="${FTIO_BENCH_PARTS:-pool mpio}" \
+		FTIO_BENCH_ROUNDS="${FTIO_BENCH_ROUNDS:-7}" selftests/bench-guest.sh || status=1
 done
 exit $status

@@ -41,63 +41,71 @@ struct module;
 
 /**
  * struct ftio_pool_pcpu - a tag's counters on one CPU (internal)
+ * @key: what the inline paths need to know of the tag, the same on every
+ *	CPU (see FTIO_POOL_KEY())
+ * @class_allocs: allocations of the tag's one size class made inline,
+ *	not in @allocs and @bytes_alloc (one add instead of two)
+ * @class_frees: frees of such, likewise
  * @allocs: allocations
  * @frees: frees
  * @bytes_alloc: bytes allocated
  * @bytes_freed: bytes freed
  * @failures: allocations that failed
- * @class_allocs: allocations of the tag's one size class made inline,
- *	not in @allocs and @bytes_alloc (one add instead of two)
- * @class_frees: frees of such, likewise
  *
- * Only the CPU itself writes them; readers sum all CPUs.
+ * Only the CPU itself writes the counters; readers sum all CPUs. @key is
+ * written by ftio_pooltag, for all CPUs at once, when the tag's first
+ * allocation shows its size class and when a second class shows up.
  */
 struct ftio_pool_pcpu {
+	u64 key;
+	u64 class_allocs;
+	u64 class_frees;
 	u64 allocs;
 	u64 frees;
 	u64 bytes_alloc;
 	u64 bytes_freed;
 	u64 failures;
-	u64 class_allocs;
-	u64 class_frees;
 };
+
+/*
+ * The key: the tag (bits 0-31), the smallest request its one size class
+ * serves (bits 32-47) and the number of request sizes that class serves
+ * (bits 48-63). The last is 0, and every call goes out of line, before
+ * the first allocation, once a second class was used, and for a class
+ * above FTIO_POOL_KEY_MAX_CLASS.
+ */
+#define FTIO_POOL_KEY(tag, low, span) \
+	((u64)(tag) | (u64)(low) << 32 | (u64)(span) << 48)
+#define FTIO_POOL_KEY_MAX_CLASS	32768
 
 /* @sizes of a tag whose allocations used more than one size class. */
 #define FTIO_POOL_SIZES_MIXED	(~0ULL)
 
-/**
- * struct ftio_pool_tag_hot - what the inline fast paths read of a tag
- * @tag: the four characters
- * @flags: non-zero while a control (quota, special pool, failure
- *	simulation, tracking) is on; ftio_pool_controls is on then, and
- *	every allocation and free goes through ftio_pooltag itself
- * @sizes: 0 before the tag's first kmalloc allocation; then the size
- *	class all its allocations had (low 32 bits) and the smallest request
- *	that class serves (high 32 bits); FTIO_POOL_SIZES_MIXED for ever once
- *	a second class was used
- * @pcpu: the per-CPU counters
- *
- * Internal to ftio_pooltag, which keeps the tag's first members in this
- * layout; users of the API never touch it.
- */
-struct ftio_pool_tag_hot {
-	u32 tag;
-	u32 flags;
-	u64 sizes;
-	struct ftio_pool_pcpu __percpu *pcpu;
-};
+struct ftio_pt_tag;
 
 /**
- * struct ftio_pool_site - the tag an allocation or free site found last
- * @tag: NULL until the first call (internal)
+ * struct ftio_pool_site - what an allocation or free site found last
+ * @pcpu: the counters (and key) of the tag it used last; at first those
+ *	of no tag, whose key matches none
+ * @tag: that tag, for the out-of-line path; NULL at first
+ *
+ * Internal; the two may belong to different tags for a moment when
+ * callers with different tags share a site (in an inline helper): the
+ * inline path trusts only the key, the out-of-line path only @tag.
  */
 struct ftio_pool_site {
-	struct ftio_pool_tag_hot *tag;
+	struct ftio_pool_pcpu __percpu *pcpu;
+	struct ftio_pt_tag *tag;
 };
 
-/* Allocations that have a record (tracking, special pool): frees look. */
-extern atomic_long_t ftio_pool_records;
-/* On while any tag has a control on: the inline paths then step aside. */
+/* The counters of no tag: a key that no call matches. */
+DECLARE_PER_CPU(struct ftio_pool_pcpu, ftio_pool_nosite);
+#define FTIO_POOL_SITE_INIT	{ .pcpu = &ftio_pool_nosite }
+
+/*
+ * On while any tag has a control on, or any allocation has a record
+ * (tracking, special pool): the inline paths then step aside.
+ */
 DECLARE_STATIC_KEY_FALSE(ftio_pool_controls);
 
 /**
@@ -126,62 +134,63 @@ void __ftio_pool_free_site(struct ftio_pool_site *site, const void *ptr,
 			   u32 tag);
 
 /*
- * The site's tag, if it is @tag. Even a constant tag is compared: a
+ * Zero if @key is @tag's, else at least 2^32: below the key's span
+ * (< 2^16) only when the tag matches. Even a constant tag is compared: a
  * site in an inline helper is shared by all the helper's callers.
  */
-static __always_inline struct ftio_pool_tag_hot *
-ftio_pool_site_tag(struct ftio_pool_site *site, u32 tag)
+static __always_inline u64 ftio_pool_key_miss(u64 key, u32 tag)
 {
-	struct ftio_pool_tag_hot *t = READ_ONCE(site->tag);
-
-	if (likely(t && t->tag == tag))
-		return t;
-	return NULL;
+	return (key ^ tag) << 32;
 }
 
-/* The fast path of ftio_pool_alloc(); anything unusual goes out of line. */
+/*
+ * The fast path of ftio_pool_alloc(): a request in the size class the
+ * tag has always used, with nothing switched on, is kmalloc() and one
+ * per-CPU add. Two loads (the site, this CPU's key) and one test decide;
+ * anything unusual goes out of line.
+ */
 static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 						size_t size, gfp_t gfp, u32 tag,
 						struct module *owner)
 {
-	struct ftio_pool_tag_hot *t;
-
 	if (!static_branch_unlikely(&ftio_pool_controls)) {
-		t = ftio_pool_site_tag(site, tag);
-		if (likely(t)) {
-			u64 sizes = READ_ONCE(t->sizes);
-			u32 class = (u32)sizes;
-			void *p;
+		struct ftio_pool_pcpu __percpu *pc = READ_ONCE(site->pcpu);
+		u64 key = this_cpu_read(pc->key);
+		u64 low = (key >> 32) & 0xffff;
 
-			if (likely(size >= (sizes >> 32) && size <= class)) {
-				p = kmalloc(class, gfp);
-				if (likely(p)) {
-					this_cpu_inc(t->pcpu->class_allocs);
-					return p;
-				}
+		/* size in [low, low + span), and the tag's key */
+		if (likely(((size - low) | ftio_pool_key_miss(key, tag)) <
+			   key >> 48)) {
+			void *p = kmalloc(size, gfp);
+
+			if (likely(p)) {
+				this_cpu_inc(pc->class_allocs);
+				return p;
 			}
 		}
 	}
 	return __ftio_pool_alloc_site(site, size, gfp, tag, owner);
 }
 
-/* The fast path of ftio_pool_free(). */
+/*
+ * The fast path of ftio_pool_free(): kfree() and one per-CPU add, when
+ * the tag has one size class (and nothing is on: no record exists).
+ * Two loads (the site, this CPU's key) and one test decide.
+ */
 static __always_inline void ftio_pool_free_at(struct ftio_pool_site *site,
 					      const void *ptr, u32 tag)
 {
-	struct ftio_pool_tag_hot *t;
+	if (!static_branch_unlikely(&ftio_pool_controls)) {
+		struct ftio_pool_pcpu __percpu *pc = READ_ONCE(site->pcpu);
+		u64 key = this_cpu_read(pc->key);
 
-	if (!static_branch_unlikely(&ftio_pool_controls) &&
-	    likely(!atomic_long_read(&ftio_pool_records))) {
-		t = ftio_pool_site_tag(site, tag);
-		if (likely(t && !ZERO_OR_NULL_PTR(ptr))) {
-			u64 sizes = READ_ONCE(t->sizes);
+		if (likely(ftio_pool_key_miss(key, tag) < key >> 48)) {
+			/* kfree() ignores NULL and ZERO_SIZE_PTR; so does the count. */
+			u64 freed = !ZERO_OR_NULL_PTR(ptr);
 
-			if (likely(sizes && sizes != FTIO_POOL_SIZES_MIXED)) {
-				kfree(ptr);
-				this_cpu_inc(t->pcpu->class_frees);
-				return;
-			}
+			kfree(ptr);
+			this_cpu_add(pc->class_frees, freed);
+			return;
 		}
 	}
 	__ftio_pool_free_site(site, ptr, tag);
@@ -206,7 +215,7 @@ static __always_inline void ftio_pool_free_at(struct ftio_pool_site *site,
  * Return: the memory, or NULL.
  */
 #define ftio_pool_alloc(size, gfp, tag) ({					\
-	static struct ftio_pool_site __ftio_pool_site;				\
+	static struct ftio_pool_site __ftio_pool_site = FTIO_POOL_SITE_INIT;	\
 	ftio_pool_alloc_at(&__ftio_pool_site, size, gfp, tag, THIS_MODULE);	\
 })
 
@@ -234,7 +243,7 @@ static __always_inline void ftio_pool_free_at(struct ftio_pool_site *site,
  * Context: as kfree().
  */
 #define ftio_pool_free(ptr, tag) do {					\
-	static struct ftio_pool_site __ftio_pool_site;			\
+	static struct ftio_pool_site __ftio_pool_site = FTIO_POOL_SITE_INIT; \
 	ftio_pool_free_at(&__ftio_pool_site, ptr, tag);			\
 } while (0)
 

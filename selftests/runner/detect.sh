@@ -14,6 +14,18 @@ $vm --moddir "$moddir" --timeout 120 -- bash -c "$warn; echo the command says al
 check "a provoked WARN fails the run (exit 90)" [ $? = 90 ]
 check "the runner names the report" grep -q 'kernel report on the console' "$tmp/warn.out"
 check "and shows the WARNING line" grep -q 'WARNING: CPU: .*ftio_testmod' "$tmp/warn.out"
+fails "a report made by the command is not taken for a boot fault" 1 \
+	grep -q 'booting again' "$tmp/warn.out"
+
+# A report while booting, before the command ran, boots the guest once
+# more (an emulator or kernel fault, nothing of ftio's); later ones not.
+boot_report() {
+	python3 -c "import sys; sys.path.insert(0, '$FTIO_ROOT/selftests/vm'); import vm
+lines = ['[ 1.0] Linux version', '[ 3.0] Oops: int3', '[ 9.0] ftio-guest: running x', '[ 9.5] WARNING: x']
+sys.exit(0 if vm.boot_report(lines, $1) else 1)"
+}
+check "a report before the command started is a boot fault" boot_report 2
+fails "a report after it is not" 1 boot_report 4
 
 $vm --moddir "$moddir" --timeout 120 -- bash -c \
 	". selftests/lib/ftio.sh >/dev/null; ftio_expect_begin warn; $warn; ftio_expect_end" >"$tmp/exp.out" 2>&1

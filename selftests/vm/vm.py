@@ -97,6 +97,15 @@ def scan_console(text):
     return found
 
 
+def boot_report(lines, first):
+    """Whether the report at 1-based line first of the console came while
+    the kernel booted, before the guest ran the command (and any ftio
+    module)."""
+    started = next((i + 1 for i, ln in enumerate(lines)
+                    if "ftio-guest: running" in ln), None)
+    return started is None or first < started
+
+
 def report_gist(lines, first):
     """One line that says what a kernel report is about: for lockdep, the
     locks of the dependency chain; otherwise the first call-trace frames.
@@ -424,7 +433,7 @@ def nvme_pair_args(rundir):
 
 def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         qemu_args=(), append="", mem="2G", smp=2, env=None, quiet=False,
-        accel="auto", rundir=None):
+        accel="auto", rundir=None, boot_retry=True):
     """Run 'command' (a list) in a guest. Returns (status, rundir, reason)."""
     k = find_kernel(kernel)
     initrd = build_initramfs(k)
@@ -552,7 +561,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         log("KVM does not work on this machine; remembering that and using TCG")
         remember_accel("tcg")
         return run(command, kernel, timeout, name, moddir, qemu_args, append, mem,
-                   smp, env, quiet, "tcg", rundir)
+                   smp, env, quiet, "tcg", rundir, boot_retry)
 
     console = ""
     try:
@@ -569,6 +578,17 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
     if reports:
         first = reports[0][0]
         lines = console.splitlines()
+        if boot_retry and boot_report(lines, first):
+            # The kernel itself went wrong while booting, before the
+            # command (and any ftio module) ran: seen once with TCG,
+            # an int3 Oops while Debian's kernel patched a static key.
+            # Boot once more; the first console stays for a look.
+            os.replace(os.path.join(rundir, "console.log"),
+                       os.path.join(rundir, "console-boot1.log"))
+            log(f"kernel report while booting, before the command ran (line {first} of "
+                f"{rundir}/console-boot1.log: {lines[first - 1].strip()}); booting again")
+            return run(command, kernel, timeout, name, moddir, qemu_args, append, mem,
+                       smp, env, quiet, accel, rundir, boot_retry=False)
         ctx = "\n".join("    " + ln for ln in lines[max(0, first - 5):first + 40])
         return EXIT_REPORT, rundir, (f"kernel report on the console (line {first} of "
                                      f"{rundir}/console.log):\n{ctx}")
