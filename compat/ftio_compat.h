@@ -83,6 +83,39 @@ static inline void ftio_bdev_close(struct ftio_bdev *b)
 	blkdev_put(b->bdev, b->mode);
 #endif
 }
+
+/*
+ * The disk of a bio-based stacking driver: the stacking defaults, with the
+ * limits of @lower (named @name in messages) if given, I/O statistics if
+ * @io_stat, and not zoned until a lower device says so.
+ */
+static inline struct gendisk *
+ftio_alloc_stacking_disk(struct block_device *lower, const char *name,
+			 bool io_stat)
+{
+#ifdef FTIO_HAVE_QUEUE_LIMITS_UPDATE
+	struct queue_limits lim;
+
+	blk_set_stacking_limits(&lim);
+	lim.max_zone_append_sectors = 0;
+	if (io_stat)
+		lim.features |= BLK_FEAT_IO_STAT;
+	if (lower)
+		queue_limits_stack_bdev(&lim, lower, 0, name);
+	return blk_alloc_disk(&lim, NUMA_NO_NODE);
+#else
+	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	blk_set_stacking_limits(&disk->queue->limits);
+	if (io_stat)
+		blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
+	if (lower)
+		disk_stack_limits(disk, lower, 0);
+	return disk;
+#endif
+}
 #endif /* FTIO_COMPAT_BLOCK */
 
 #endif /* _FTIO_COMPAT_H */

@@ -702,26 +702,6 @@ static bool mpio_name_ok(const char *name)
 	return true;
 }
 
-static struct gendisk *mpio_alloc_disk(void)
-{
-#ifdef FTIO_HAVE_QUEUE_LIMITS_UPDATE
-	struct queue_limits lim;
-
-	blk_set_stacking_limits(&lim);
-	lim.features |= BLK_FEAT_IO_STAT;
-	lim.max_zone_append_sectors = 0;	/* not zoned until a path says so */
-	return blk_alloc_disk(&lim, NUMA_NO_NODE);
-#else
-	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
-
-	if (!disk)
-		return ERR_PTR(-ENOMEM);
-	blk_set_stacking_limits(&disk->queue->limits);
-	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
-	return disk;
-#endif
-}
-
 /**
  * mpio_dev_create() - make an empty mpio device
  * @name: its name, or "" for mpioN
@@ -788,7 +768,7 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 	if (ret)
 		goto err_pcpu;
 
-	d->disk = mpio_alloc_disk();
+	d->disk = ftio_alloc_stacking_disk(NULL, NULL, true);
 	if (IS_ERR(d->disk)) {
 		ret = PTR_ERR(d->disk);
 		goto err_bs;

@@ -94,5 +94,25 @@ wait_for() {
 	done
 }
 
+# check_fio_clean JSON OUT: a result saying that fio's JSON report shows
+# no error in any job (a verify failure is one) and data written by each;
+# fio's other output (OUT) is shown when there is no report.
+check_fio_clean() {
+	check "fio saw no error and no verify failure" _fio_clean "$1"
+	[ -s "$1" ] || { note "fio said:"; note "$(cat "$2")"; }
+}
+
+_fio_clean() {
+	python3 - "$1" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+r = json.loads(text[text.index("{"):])
+for j in r["jobs"]:
+    assert j["error"] == 0, j["error"]
+    assert j["write"]["io_bytes"] > 0
+print("# wrote", sum(j["write"]["io_bytes"] for j in r["jobs"]) >> 20, "MiB")
+PY
+}
+
 # Run COMMAND as an unprivileged user (nobody).
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }

@@ -73,25 +73,6 @@ static const struct block_device_operations fr_fops = {
 	.submit_bio = fr_submit_bio,
 };
 
-static struct gendisk *fr_alloc_disk(struct block_device *lower)
-{
-#ifdef FTIO_HAVE_QUEUE_LIMITS_UPDATE
-	struct queue_limits lim;
-
-	blk_set_stacking_limits(&lim);
-	queue_limits_stack_bdev(&lim, lower, 0, "ftremap0");
-	return blk_alloc_disk(&lim, NUMA_NO_NODE);
-#else
-	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
-
-	if (!disk)
-		return ERR_PTR(-ENOMEM);
-	blk_set_stacking_limits(&disk->queue->limits);
-	disk_stack_limits(disk, lower, 0);
-	return disk;
-#endif
-}
-
 static int __init fr_init(void)
 {
 	struct block_device *lower;
@@ -115,7 +96,7 @@ static int __init fr_init(void)
 		ret = fr_major;
 		goto err_close;
 	}
-	fr_disk = fr_alloc_disk(lower);
+	fr_disk = ftio_alloc_stacking_disk(lower, "ftremap0", false);
 	if (IS_ERR(fr_disk)) {
 		ret = PTR_ERR(fr_disk);
 		goto err_major;

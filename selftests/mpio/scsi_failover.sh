@@ -117,16 +117,7 @@ check "as path 2, on $new" bash -c "[ \$(cut -d' ' -f1 $m/paths/2/dev) = $new ]"
 
 wait $fio
 check "fio finished" [ $? = 0 ]
-check "fio saw no error and no verify failure" python3 - "$tmp/fio.json" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read()
-r = json.loads(text[text.index("{"):])
-for j in r["jobs"]:
-    assert j["error"] == 0, j["error"]
-    assert j["write"]["io_bytes"] > 0
-print("# wrote", sum(j["write"]["io_bytes"] for j in r["jobs"]) >> 20, "MiB")
-PY
-[ -s "$tmp/fio.json" ] || { note "fio said:"; note "$(cat "$tmp/fio.out")"; }
+check_fio_clean "$tmp/fio.json" "$tmp/fio.out"
 check "path failures were events" bash -c "ftioctl events | grep -c mpio-path-failed | grep -qv '^0$'"
 check "reinstatements were events" bash -c "ftioctl events | grep -q mpio-path-reinstated"
 check "the removal was an event" bash -c "ftioctl events | grep -q mpio-path-removed"

@@ -86,16 +86,7 @@ done
 
 wait $fio
 check "fio finished" [ $? = 0 ]
-check "fio saw no error and no verify failure" python3 - "$tmp/fio.json" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read()
-r = json.loads(text[text.index("{"):])
-for j in r["jobs"]:
-    assert j["error"] == 0, j["error"]
-    assert j["write"]["io_bytes"] > 0
-print("# wrote", sum(j["write"]["io_bytes"] for j in r["jobs"]) >> 20, "MiB")
-PY
-[ -s "$tmp/fio.json" ] || { note "fio said:"; note "$(cat "$tmp/fio.out")"; }
+check_fio_clean "$tmp/fio.json" "$tmp/fio.out"
 check "the removals were events" bash -c \
 	"[ \$(ftioctl events | grep -c mpio-path-removed) -ge 2 ]"
 check "the automatic re-adds were events" bash -c \
