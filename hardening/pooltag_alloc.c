@@ -2,14 +2,15 @@
 /*
  * Tagged allocation and free.
  *
- * The fast path (a tag with nothing switched on, no records anywhere) is
- * inline in the caller (include/ftio/pooltag.h): kmalloc/kfree plus one
- * per-CPU add each, no lock, no shared write, no lookup (the call site
- * keeps its tag). A free needs the bytes its allocation was accounted: while
- * all of a tag's kmalloc allocations had one size class, that class;
- * otherwise ksize(), here. A tag with a quota, the special pool, failure
- * simulation or tracking takes the slow path, and so does every free
- * while any record exists.
+ * The fast path (no tag with anything switched on, no records anywhere)
+ * is inline in the caller (include/ftio/pooltag.h): kmalloc/kfree plus
+ * one per-CPU add each, no lock, no shared write, no lookup (the call
+ * site keeps its tag's counters and key). A free needs the bytes its
+ * allocation was accounted: while all of a tag's kmalloc allocations had
+ * one size class, that class; otherwise ksize(), here. While any tag has
+ * a quota, the special pool, failure simulation or tracking on, or any
+ * record exists, every allocation and free comes here; a tag's flags say
+ * what it needs.
  *
  * Bytes are accounted as the allocator hands them out: the request is
  * rounded up to its kmalloc size class, so that ksize() at free time
