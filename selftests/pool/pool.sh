@@ -104,11 +104,14 @@ check "flags show S" bash -c "ftioctl pool show Tsp1 | grep -q ' S '"
 echo Tsp1 >$tm/free
 ok "pool set special off" ftioctl pool set Tsp1 special off
 
-# pool top
+# pool top: allocate once its first frame is out, so that the second
+# one, an interval later, has a change to mark however slow the guest.
 echo 'Ttop 64 1' >$tm/alloc
-(sleep 1; echo 'Ttop 64 5' >$tm/alloc) &
-ftioctl pool top --interval 2 --count 2 >"$tmp/top.txt"
-wait
+ftioctl pool top --interval 2 --count 2 >"$tmp/top.txt" &
+top_pid=$!
+wait_for 60 grep -q '^ftio pool tags at' "$tmp/top.txt"
+echo 'Ttop 64 5' >$tm/alloc
+wait $top_pid
 check "pool top refreshes and marks what changed" bash -c \
 	"[ \$(grep -c '^ftio pool tags at' $tmp/top.txt) = 2 ] && grep -q '^\*Ttop' $tmp/top.txt"
 echo Ttop >$tm/free
