@@ -240,7 +240,7 @@ def main():
             st_run[kind].append(worst_run)
             errs[kind] += errors
     s_mpio, s_dm = statistics.median(st["mpio"]), statistics.median(st["dm"])
-    r_mpio, r_dm = statistics.median(st_run["mpio"]), statistics.median(st_run["dm"])
+    w_mpio, w_dm = statistics.median(st_run["mpio"]), statistics.median(st_run["dm"])
     e_mpio, e_dm = errs["mpio"], errs["dm"]
     print(f"\nmpio benchmarks on {os.uname().release}, {NCPU} vCPUs: 4k randread, "
           f"libaio, iodepth 32, {NCPU} jobs; medians of {ROUNDS} interleaved rounds\n")
@@ -270,9 +270,9 @@ def main():
           f"{'whole run':>9}  errors")
     print(f"{f'  {STALL_WINDOW_MS} ms after the failure,':44}")
     print(f"{f'  median of {STALL_ROUNDS} rounds':44}")
-    print(f"{'mpio':44} {s_mpio:8.1f} {r_mpio:9.1f}  {e_mpio}"
+    print(f"{'mpio':44} {s_mpio:8.1f} {w_mpio:9.1f}  {e_mpio}"
           f"   (rounds: {' '.join(f'{v:.1f}' for v in st['mpio'])})")
-    print(f"{'dm-multipath':44} {s_dm:8.1f} {r_dm:9.1f}  {e_dm}"
+    print(f"{'dm-multipath':44} {s_dm:8.1f} {w_dm:9.1f}  {e_dm}"
           f"   (rounds: {' '.join(f'{v:.1f}' for v in st['dm'])})")
     print(f"{'goal: mpio lower':44} {'met' if s_mpio < s_dm else 'NOT met':>8}")
 
