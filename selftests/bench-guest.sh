@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The guest's side of make bench: each benchmark runs for several
-# interleaved rounds (the module measures the reference before and after
-# ftio's variant in each round); the table gives the medians of the
-# per-round ratios.
+# interleaved rounds (in each, the module alternates the reference and
+# ftio's variant in 16 segments and keeps each one's fastest); the table
+# gives the medians of the per-round ratios.
 # FTIO_BENCH_PARTS picks some of them: "pool", "mpio" (default both).
 set -eu
 parts=" ${FTIO_BENCH_PARTS:-pool mpio} "
