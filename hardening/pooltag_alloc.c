@@ -3,9 +3,10 @@
  * Tagged allocation and free.
  *
  * The fast path (no tag with anything switched on, no records anywhere)
- * is inline in the caller (include/ftio/pooltag.h): kmalloc/kfree plus
- * one per-CPU add each, no lock, no shared write, no lookup (the call
- * site keeps its tag's counters and key). A free needs the bytes its
+ * is inline in the caller (include/ftio/pooltag.h): an allocation from
+ * the tag's kmalloc cache, or kfree(), plus one per-CPU add each, no
+ * lock, no shared write, no lookup (the call site keeps its tag's
+ * counters, key and cache). A free needs the bytes its
  * allocation was accounted: while all of a tag's kmalloc allocations had
  * one size class, that class; otherwise ksize(), here. While any tag has
  * a quota, the special pool, failure simulation or tracking on, or any
@@ -22,6 +23,8 @@
 #include <linux/timekeeping.h>
 #include <kunit/visibility.h>
 
+#define FTIO_COMPAT_KMALLOC
+#include "ftio_compat.h"
 #include "pooltag.h"
 
 atomic_long_t ftio_pool_records = ATOMIC_LONG_INIT(0);
@@ -124,26 +127,45 @@ static u32 ftio_pt_class_low(u32 class)
 	return lo;
 }
 
-/* The key of a tag whose allocations had the size classes @sizes. */
-static u64 ftio_pt_key_of(u32 tag, u64 sizes)
+/*
+ * The kmalloc cache that serves size class @class with GFP_KERNEL, where
+ * the tag's inline allocations come from (of the random kmalloc caches,
+ * the one its tag picks); NULL if that class has no cache of its own.
+ */
+static struct kmem_cache *ftio_pt_class_cache(u32 tag, u32 class)
 {
-	u32 class = (u32)sizes, low = sizes >> 32;
+	struct kmem_cache *kc;
 
-	if (!sizes || sizes == FTIO_POOL_SIZES_MIXED ||
+	if (!class || class > KMALLOC_MAX_CACHE_SIZE ||
 	    class > FTIO_POOL_KEY_MAX_CLASS)
-		return FTIO_POOL_KEY(tag, 0, 0);
-	return FTIO_POOL_KEY(tag, low, class - low + 1);
+		return NULL;
+	kc = kmalloc_caches[ftio_kmalloc_type(tag)][__kmalloc_index(class, false)];
+	return kc && kmem_cache_size(kc) == class ? kc : NULL;
 }
 
 /* Write @t's key, as its sizes now say, for every CPU. */
 static void ftio_pt_publish_key(struct ftio_pt_tag *t)
 {
+	struct kmem_cache *kc = NULL;
 	unsigned long irqflags;
-	u64 key;
+	u64 sizes, key;
 	int cpu;
 
 	spin_lock_irqsave(&ftio_pt_key_lock, irqflags);
-	key = ftio_pt_key_of(t->tag, READ_ONCE(t->sizes));
+	/* Read under the lock: the last writer writes the last state. */
+	sizes = READ_ONCE(t->sizes);
+	key = FTIO_POOL_KEY(t->tag, 0, 0);
+	if (sizes && sizes != FTIO_POOL_SIZES_MIXED)
+		kc = ftio_pt_class_cache(t->tag, (u32)sizes);
+	if (kc)
+		key = FTIO_POOL_KEY(t->tag, sizes >> 32,
+				    (u32)sizes - (sizes >> 32) + 1);
+	/* A key with a class only once every CPU has its cache; never unset. */
+	if (kc) {
+		for_each_possible_cpu(cpu)
+			WRITE_ONCE(per_cpu_ptr(t->pcpu, cpu)->class_cache, kc);
+		smp_wmb();	/* pairs with smp_rmb() in ftio_pool_alloc_at() */
+	}
 	for_each_possible_cpu(cpu)
 		WRITE_ONCE(per_cpu_ptr(t->pcpu, cpu)->key, key);
 	spin_unlock_irqrestore(&ftio_pt_key_lock, irqflags);

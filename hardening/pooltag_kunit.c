@@ -51,6 +51,20 @@ static void expect_key(struct kunit *test, struct ftio_pt_tag *t, u64 key)
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(t->pcpu, cpu)->key, key);
 }
 
+/* Every CPU's inline allocations of @t come from kmalloc's @class cache. */
+static void expect_class_cache(struct kunit *test, struct ftio_pt_tag *t,
+			       size_t class)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kmem_cache *kc = per_cpu_ptr(t->pcpu, cpu)->class_cache;
+
+		KUNIT_ASSERT_NOT_NULL(test, kc);
+		KUNIT_EXPECT_EQ(test, kmem_cache_size(kc), class);
+	}
+}
+
 static void tag_packing_and_validity(struct kunit *test)
 {
 	char name[5];
@@ -122,11 +136,18 @@ static void one_size_class_then_mixed(struct kunit *test)
 	/* Every CPU's inline path now knows the class. */
 	expect_key(test, t, FTIO_POOL_KEY(KTAG('o', 'c'), t->sizes >> 32,
 					  class - (t->sizes >> 32) + 1));
+	expect_class_cache(test, t, class);
 	b = ftio_pool_alloc(class, GFP_KERNEL, KTAG('o', 'c'));
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, ksize(b), class);
+	/* Flags for a kmalloc cache of another type: kmalloc's, same class. */
+	c = ftio_pool_alloc(class, GFP_KERNEL | __GFP_RECLAIMABLE, KTAG('o', 'c'));
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, ksize(c), class);
+	KUNIT_EXPECT_EQ(test, (u32)t->sizes, (u32)class);
 	stats(t, &st);
-	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, 2 * (u64)class);
+	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, 3 * (u64)class);
+	ftio_pool_free(c, KTAG('o', 'c'));
 	ftio_pool_free(a, KTAG('o', 'c'));
 	stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, (u64)class);
@@ -136,6 +157,8 @@ static void one_size_class_then_mixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->sizes, FTIO_POOL_SIZES_MIXED);
 	/* ...and no longer has one, before c was handed out. */
 	expect_key(test, t, FTIO_POOL_KEY(KTAG('o', 'c'), 0, 0));
+	/* The cache stays: a call that read the old key may still use it. */
+	expect_class_cache(test, t, class);
 	stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes,
 			(u64)class + kmalloc_size_roundup(4 * class + 1));
@@ -163,36 +186,41 @@ static noinline void shared_site_free(void *p, u32 tag)
 /*
  * A site that callers with different tags share keeps each allocation
  * and free under the caller's tag, whatever tag the site saw last, and
- * so does a tag whose class is too big for the inline path.
+ * so do tags whose class the inline path does not take: one that kmalloc
+ * serves from the page allocator, and one too big for the key.
  */
 static void shared_site_keeps_tags_apart(struct kunit *test)
 {
-	static const u32 tags[] = { KTAG('s', 'a'), KTAG('s', 'b'), KTAG('s', 'c') };
-	static const size_t sizes[] = { 40, 40, 3 * FTIO_POOL_KEY_MAX_CLASS };
-	struct ftio_pt_stats before[3], st;
-	void *p[3][4];
+	static const u32 tags[] = { KTAG('s', 'a'), KTAG('s', 'b'),
+				    KTAG('s', 'c'), KTAG('s', 'd') };
+	static const size_t sizes[] = { 40, 40, KMALLOC_MAX_CACHE_SIZE + 1,
+					3 * FTIO_POOL_KEY_MAX_CLASS };
+	const unsigned int n = ARRAY_SIZE(tags);
+	struct ftio_pt_stats before[ARRAY_SIZE(tags)], st;
+	void *p[ARRAY_SIZE(tags)][4];
 	unsigned int i, j;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < n; i++)
 		stats(ktag(test, tags[i]), &before[i]);
 	for (j = 0; j < 4; j++) {
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < n; i++) {
 			p[i][j] = shared_site_alloc(sizes[i], tags[i]);
 			KUNIT_ASSERT_NOT_NULL(test, p[i][j]);
 		}
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < n; i++) {
 		stats(ftio_pt_find(tags[i]), &st);
 		KUNIT_EXPECT_EQ(test, st.allocs - before[i].allocs, 4ULL);
 		KUNIT_EXPECT_EQ(test, st.live_bytes - before[i].live_bytes,
 				4 * (u64)kmalloc_size_roundup(sizes[i]));
 	}
-	/* The too-big class is known, but its key sends calls out of line. */
-	expect_key(test, ftio_pt_find(tags[2]), FTIO_POOL_KEY(tags[2], 0, 0));
+	/* The big classes are known, but their keys send calls out of line. */
+	for (i = 2; i < n; i++)
+		expect_key(test, ftio_pt_find(tags[i]), FTIO_POOL_KEY(tags[i], 0, 0));
 	for (j = 0; j < 4; j++)
-		for (i = 0; i < 3; i++)
-			shared_site_free(p[2 - i][j], tags[2 - i]);
-	for (i = 0; i < 3; i++) {
+		for (i = 0; i < n; i++)
+			shared_site_free(p[n - 1 - i][j], tags[n - 1 - i]);
+	for (i = 0; i < n; i++) {
 		stats(ftio_pt_find(tags[i]), &st);
 		KUNIT_EXPECT_EQ(test, st.live_objects, before[i].live_objects);
 		KUNIT_EXPECT_EQ(test, st.live_bytes, before[i].live_bytes);

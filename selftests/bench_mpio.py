@@ -6,8 +6,8 @@
 raw null_blk, mpio over two null_blk paths, dm-multipath over the same two
 (request-based and bio-based), and the floor of any bio-based multipath
 driver (ftio_remap: a bare remap onto one null_blk, and the same with its
-completion hooked), in interleaved rounds; the medians of the per-round
-ratios. The same over QEMU's two-controller NVMe subsystem: mpio
+completion hooked), in interleaved rounds, each starting one device later;
+the medians of the per-round ratios. The same over QEMU's two-controller NVMe subsystem: mpio
 over the two controllers' disks (nvme_core.multipath=N) against the
 kernel's native NVMe multipath (numa policy). Then the failover stall: the
 worst latency of the reads that complete in the STALL_WINDOW_MS (2000) ms
@@ -109,17 +109,29 @@ def throughput():
     sh("modprobe ftio_mpio")
     for n in ("nullb0", "nullb1"):
         write(f"/sys/block/{n}/queue/scheduler", "none")
-    rows = {"raw": [], "mpio": [], "dm-rq": [], "dm-bio": [], "remap": [], "hooked": []}
-    for _ in range(ROUNDS):
-        rows["raw"].append(iops("/dev/nullb0"))
-        rows["remap"].append(remap(False))
-        rows["hooked"].append(remap(True))
-        rows["mpio"].append(iops(mpio_up(["/dev/nullb0", "/dev/nullb1"])))
-        mpio_down()
-        rows["dm-rq"].append(iops(dm_up(["/dev/nullb0", "/dev/nullb1"], False)))
-        dm_down()
-        rows["dm-bio"].append(iops(dm_up(["/dev/nullb0", "/dev/nullb1"], True)))
-        dm_down()
+    paths = ["/dev/nullb0", "/dev/nullb1"]
+
+    def on_mpio():
+        try:
+            return iops(mpio_up(paths))
+        finally:
+            mpio_down()
+
+    def on_dm(bio):
+        try:
+            return iops(dm_up(paths, bio))
+        finally:
+            dm_down()
+
+    runs = [("raw", lambda: iops("/dev/nullb0")), ("remap", lambda: remap(False)),
+            ("hooked", lambda: remap(True)), ("mpio", on_mpio),
+            ("dm-rq", lambda: on_dm(False)), ("dm-bio", lambda: on_dm(True))]
+    rows = {name: [] for name, _ in runs}
+    # Each round starts one device later, as the host's load drifts
+    # within a round too.
+    for r in range(ROUNDS):
+        for name, run in runs[r % len(runs):] + runs[:r % len(runs)]:
+            rows[name].append(run())
     med = {k: statistics.median(v) for k, v in rows.items()}
     r_raw = statistics.median(m / r for m, r in zip(rows["mpio"], rows["raw"]))
     r_dm = statistics.median(m / max(a, b) for m, a, b in
@@ -161,20 +173,33 @@ def nvme_load(native):
     raise SystemExit(f"bench: the NVMe subsystem's disks did not show up (native={native})")
 
 
-def nvme():
-    """mpio over two NVMe controllers against native NVMe multipath."""
-    rows = {"native": [], "mpio": []}
-    for _ in range(ROUNDS):
-        dev = nvme_load(True)[0]
-        for sub in os.listdir("/sys/class/nvme-subsystem"):
-            try:
-                write(f"/sys/class/nvme-subsystem/{sub}/iopolicy", "numa")
-            except OSError:
-                pass
-        rows["native"].append(iops(dev))
-        paths = nvme_load(False)
-        rows["mpio"].append(iops(mpio_up(paths)))
+def nvme_native():
+    dev = nvme_load(True)[0]
+    for sub in os.listdir("/sys/class/nvme-subsystem"):
+        try:
+            write(f"/sys/class/nvme-subsystem/{sub}/iopolicy", "numa")
+        except OSError:
+            pass
+    return iops(dev)
+
+
+def nvme_mpio():
+    paths = nvme_load(False)
+    try:
+        return iops(mpio_up(paths))
+    finally:
         mpio_down()
+
+
+def nvme():
+    """mpio over two NVMe controllers against native NVMe multipath; each
+    goes first in every other round, as the host's load drifts within a
+    round too."""
+    rows = {"native": [], "mpio": []}
+    for r in range(ROUNDS):
+        order = ("native", "mpio") if r % 2 == 0 else ("mpio", "native")
+        for kind in order:
+            rows[kind].append(nvme_native() if kind == "native" else nvme_mpio())
     sh("modprobe -r nvme nvme_core", check=False)
     med = {k: statistics.median(v) for k, v in rows.items()}
     ratio = statistics.median(m / n for m, n in zip(rows["mpio"], rows["native"]))

@@ -22,9 +22,10 @@
  *
  * ftio_pool_alloc() and ftio_pool_free() are inline: each call site keeps
  * the tag it found the first time, so that with no control on anywhere
- * an allocation costs kmalloc() plus one per-CPU add, and a free kfree()
- * plus one, as long as the tag's allocations all fall in one kmalloc
- * size class (a free otherwise asks the allocator for the size).
+ * an allocation costs one from the tag's kmalloc cache plus one per-CPU
+ * add, and a free kfree() plus one, as long as the tag's allocations all
+ * fall in one kmalloc size class of at most 8 KiB (otherwise they go
+ * through ftio_pooltag, and a free asks the allocator for the size).
  */
 #ifndef _FTIO_POOLTAG_H
 #define _FTIO_POOLTAG_H
@@ -43,6 +44,9 @@ struct module;
  * struct ftio_pool_pcpu - a tag's counters on one CPU (internal)
  * @key: what the inline paths need to know of the tag, the same on every
  *	CPU (see FTIO_POOL_KEY())
+ * @class_cache: the kmalloc cache of the tag's one size class, from which
+ *	its inline allocations come; set before a key with a class is, and
+ *	never changed after
  * @class_allocs: allocations of the tag's one size class made inline,
  *	not in @allocs and @bytes_alloc (one add instead of two)
  * @class_frees: frees of such, likewise
@@ -58,6 +62,7 @@ struct module;
  */
 struct ftio_pool_pcpu {
 	u64 key;
+	struct kmem_cache *class_cache;
 	u64 class_allocs;
 	u64 class_frees;
 	u64 allocs;
@@ -72,7 +77,8 @@ struct ftio_pool_pcpu {
  * serves (bits 32-47) and the number of request sizes that class serves
  * (bits 48-63). The last is 0, and every call goes out of line, before
  * the first allocation, once a second class was used, and for a class
- * above FTIO_POOL_KEY_MAX_CLASS.
+ * that kmalloc serves from no cache of its own (above 8 KiB with SLUB),
+ * or above FTIO_POOL_KEY_MAX_CLASS.
  */
 #define FTIO_POOL_KEY(tag, low, span) \
 	((u64)(tag) | (u64)(low) << 32 | (u64)(span) << 48)
@@ -145,9 +151,13 @@ static __always_inline u64 ftio_pool_key_miss(u64 key, u32 tag)
 
 /*
  * The fast path of ftio_pool_alloc(): a request in the size class the
- * tag has always used, with nothing switched on, is kmalloc() and one
- * per-CPU add. Two loads (the site, this CPU's key) and one test decide;
- * anything unusual goes out of line.
+ * tag has always used, with nothing switched on, is an allocation from
+ * that class's kmalloc cache and one per-CPU add. Two loads (the site,
+ * this CPU's key) and one test decide; anything unusual goes out of
+ * line. Taking the cache the tag found saves kmalloc() finding it from
+ * the size; the object is the whole class, as ftio_pooltag accounts it.
+ * Flags that ask kmalloc for a cache of another type (DMA, reclaimable,
+ * accounted) go to kmalloc().
  */
 static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 						size_t size, gfp_t gfp, u32 tag,
@@ -161,7 +171,16 @@ static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 		/* size in [low, low + span), and the tag's key */
 		if (likely(((size - low) | ftio_pool_key_miss(key, tag)) <
 			   key >> 48)) {
-			void *p = kmalloc(size, gfp);
+			struct kmem_cache *kc;
+			void *p;
+
+			/* pairs with smp_wmb() in ftio_pt_publish_key() */
+			smp_rmb();
+			kc = this_cpu_read(pc->class_cache);
+			if (likely(!(gfp & KMALLOC_NOT_NORMAL_BITS)))
+				p = kmem_cache_alloc(kc, gfp);
+			else
+				p = kmalloc(size, gfp);
 
 			if (likely(p)) {
 				this_cpu_inc(pc->class_allocs);

@@ -169,7 +169,7 @@ static u64 fb_pool_run(size_t size, u32 n, u32 tag, bool floor, bool all)
 	return total / ncpu / n;
 }
 
-#define FB_SEGMENTS	16
+#define FB_SEGMENTS	64
 
 /*
  * Interleaved segments of the reference and the variant (tagged
