@@ -157,11 +157,10 @@ static void ftio_pt_publish_key(struct ftio_pt_tag *t)
 	key = FTIO_POOL_KEY(t->tag, 0, 0);
 	if (sizes && sizes != FTIO_POOL_SIZES_MIXED)
 		kc = ftio_pt_class_cache(t->tag, (u32)sizes);
-	if (kc)
-		key = FTIO_POOL_KEY(t->tag, sizes >> 32,
-				    (u32)sizes - (sizes >> 32) + 1);
 	/* A key with a class only once every CPU has its cache; never unset. */
 	if (kc) {
+		key = FTIO_POOL_KEY(t->tag, sizes >> 32,
+				    (u32)sizes - (sizes >> 32) + 1);
 		for_each_possible_cpu(cpu)
 			WRITE_ONCE(per_cpu_ptr(t->pcpu, cpu)->class_cache, kc);
 		smp_wmb();	/* pairs with smp_rmb() in ftio_pool_alloc_at() */
