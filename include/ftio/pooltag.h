@@ -204,12 +204,14 @@ static __always_inline void ftio_pool_free_at(struct ftio_pool_site *site,
 		u64 key = this_cpu_read(pc->key);
 
 		if (likely(ftio_pool_key_miss(key, tag) < key >> 48)) {
+			/* kfree() ignores NULL and ZERO_SIZE_PTR; so does the count. */
+			u64 freed = !ZERO_OR_NULL_PTR(ptr);
+
 			/*
-			 * kfree() ignores NULL and ZERO_SIZE_PTR; so does the
-			 * count. Counted first, so that nothing of the tag's
-			 * is live across the call (a free cannot fail).
+			 * Counted first, so that nothing of the tag's is live
+			 * across the call (a free cannot fail).
 			 */
-			this_cpu_add(pc->class_frees, !ZERO_OR_NULL_PTR(ptr));
+			this_cpu_add(pc->class_frees, freed);
 			kfree(ptr);
 			return;
 		}
