@@ -75,6 +75,14 @@ def mpio_down():
     write("/sys/kernel/ftio/mpio/delete", "bench")
 
 
+def mpio_iops(paths):
+    """IOPS of an mpio device over @paths, made for the run."""
+    try:
+        return iops(mpio_up(paths))
+    finally:
+        mpio_down()
+
+
 def dm_up(paths, bio):
     size = sectors(paths[0])
     feats = "2 queue_mode bio" if bio else "0"
@@ -112,12 +120,6 @@ def throughput():
         write(f"/sys/block/{n}/queue/scheduler", "none")
     paths = ["/dev/nullb0", "/dev/nullb1"]
 
-    def on_mpio():
-        try:
-            return iops(mpio_up(paths))
-        finally:
-            mpio_down()
-
     def on_dm(bio):
         try:
             return iops(dm_up(paths, bio))
@@ -125,7 +127,7 @@ def throughput():
             dm_down()
 
     runs = [("raw", lambda: iops("/dev/nullb0")), ("remap", lambda: remap(False)),
-            ("hooked", lambda: remap(True)), ("mpio", on_mpio),
+            ("hooked", lambda: remap(True)), ("mpio", lambda: mpio_iops(paths)),
             ("dm-rq", lambda: on_dm(False)), ("dm-bio", lambda: on_dm(True))]
     rows = {name: [] for name, _ in runs}
     # Each round starts one device later, as the host's load drifts
@@ -185,11 +187,7 @@ def nvme_native():
 
 
 def nvme_mpio():
-    paths = nvme_load(False)
-    try:
-        return iops(mpio_up(paths))
-    finally:
-        mpio_down()
+    return mpio_iops(nvme_load(False))
 
 
 def nvme():
