@@ -7,9 +7,10 @@ raw null_blk, mpio over two null_blk paths, dm-multipath over the same two
 (request-based and bio-based), and the floor of any bio-based multipath
 driver (ftio_remap: a bare remap onto one null_blk, and the same with its
 completion hooked), in interleaved rounds, each starting one device later;
-the medians of the per-round ratios. The same over QEMU's two-controller NVMe subsystem: mpio
-over the two controllers' disks (nvme_core.multipath=N) against the
-kernel's native NVMe multipath (numa policy). Then the failover stall: the
+the medians of the per-round ratios. The same over QEMU's two-controller
+NVMe subsystem: mpio over the two controllers' disks
+(nvme_core.multipath=N) against the kernel's native NVMe multipath (numa
+policy), each going first by turns. Then the failover stall: the
 worst latency of the reads that complete in the STALL_WINDOW_MS (2000) ms
 after one of two scsi_debug paths goes offline under load (from fio's
 per-I/O latency log), and for reference the worst of the STALL_WINDOW_MS
