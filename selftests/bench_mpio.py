@@ -76,6 +76,17 @@ def mpio_down():
     write("/sys/kernel/ftio/mpio/delete", "bench")
 
 
+def rotated_rounds(runs):
+    """ROUNDS rounds of each (name, run); each round starts one later, as
+    the host's load drifts within a round too. Results by name."""
+    rows = {name: [] for name, _ in runs}
+    for r in range(ROUNDS):
+        k = r % len(runs)
+        for name, run in runs[k:] + runs[:k]:
+            rows[name].append(run())
+    return rows
+
+
 def mpio_iops(paths):
     """IOPS of an mpio device over @paths, made for the run."""
     try:
@@ -130,12 +141,7 @@ def throughput():
     runs = [("raw", lambda: iops("/dev/nullb0")), ("remap", lambda: remap(False)),
             ("hooked", lambda: remap(True)), ("mpio", lambda: mpio_iops(paths)),
             ("dm-rq", lambda: on_dm(False)), ("dm-bio", lambda: on_dm(True))]
-    rows = {name: [] for name, _ in runs}
-    # Each round starts one device later, as the host's load drifts
-    # within a round too.
-    for r in range(ROUNDS):
-        for name, run in runs[r % len(runs):] + runs[:r % len(runs)]:
-            rows[name].append(run())
+    rows = rotated_rounds(runs)
     med = {k: statistics.median(v) for k, v in rows.items()}
     r_raw = statistics.median(m / r for m, r in zip(rows["mpio"], rows["raw"]))
     r_dm = statistics.median(m / max(a, b) for m, a, b in
@@ -195,11 +201,7 @@ def nvme():
     """mpio over two NVMe controllers against native NVMe multipath; each
     goes first in every other round, as the host's load drifts within a
     round too."""
-    rows = {"native": [], "mpio": []}
-    for r in range(ROUNDS):
-        order = ("native", "mpio") if r % 2 == 0 else ("mpio", "native")
-        for kind in order:
-            rows[kind].append(nvme_native() if kind == "native" else nvme_mpio())
+    rows = rotated_rounds([("native", nvme_native), ("mpio", nvme_mpio)])
     sh("modprobe -r nvme nvme_core", check=False)
     med = {k: statistics.median(v) for k, v in rows.items()}
     ratio = statistics.median(m / n for m, n in zip(rows["mpio"], rows["native"]))
