@@ -118,6 +118,9 @@ wait $top_pid 2>/dev/null
 check "pool top refreshes and marks what changed" bash -c \
 	"[ \$(grep -c '^ftio pool tags at' $tmp/top.txt) -ge 2 ] && grep -q '^\*Ttop' $tmp/top.txt"
 echo Ttop >$tm/free
+ok "pool top --count 2 stops by itself" bash -c \
+	"timeout 60 ftioctl pool top --interval 0.2 --count 2 >$tmp/top2.txt"
+check "after two frames" bash -c "[ \$(grep -c '^ftio pool tags at' $tmp/top2.txt) = 2 ]"
 
 # leak report on unload
 ftioctl pool set Tlk1 track on >/dev/null
