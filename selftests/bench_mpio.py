@@ -5,8 +5,9 @@
 4k random reads, fio libaio, iodepth 32, one job per vCPU, none scheduler:
 raw null_blk, mpio over two null_blk paths, dm-multipath over the same two
 (request-based and bio-based), and the floor of any bio-based multipath
-driver (ftio_remap: a bare remap onto one null_blk, and the same with its
-completion hooked), in interleaved rounds, each starting one device later;
+driver (ftio_remap: a bare remap onto one null_blk, the same with its
+completion hooked, and hooked with I/O statistics, which mpio keeps too),
+in interleaved rounds, each starting one device later;
 the medians of the per-round ratios. The same over QEMU's two-controller
 NVMe subsystem: mpio over the two controllers' disks
 (nvme_core.multipath=N) against the kernel's native NVMe multipath (numa
@@ -114,9 +115,11 @@ def dm_down():
     sh("dmsetup remove benchmp")
 
 
-def remap(hook):
-    """fio on ftio_remap over nullb0, bare or with its completion hooked."""
-    sh(f"modprobe ftio_remap path=/dev/nullb0 hook={'Y' if hook else 'N'}")
+def remap(hook, iostats=False):
+    """fio on ftio_remap over nullb0, bare or with its completion hooked
+    (and then, with @iostats, each bio accounted on the disk)."""
+    sh(f"modprobe ftio_remap path=/dev/nullb0 hook={'Y' if hook else 'N'} "
+       f"iostats={'Y' if iostats else 'N'}")
     try:
         return iops("/dev/ftremap0")
     finally:
@@ -139,7 +142,8 @@ def throughput():
             dm_down()
 
     runs = [("raw", lambda: iops("/dev/nullb0")), ("remap", lambda: remap(False)),
-            ("hooked", lambda: remap(True)), ("mpio", lambda: mpio_iops(paths)),
+            ("hooked", lambda: remap(True)), ("stats", lambda: remap(True, True)),
+            ("mpio", lambda: mpio_iops(paths)),
             ("dm-rq", lambda: on_dm(False)), ("dm-bio", lambda: on_dm(True))]
     rows = rotated_rounds(runs)
     med = {k: statistics.median(v) for k, v in rows.items()}
@@ -149,8 +153,8 @@ def throughput():
     dm_rq = statistics.median(a / r for a, r in zip(rows["dm-rq"], rows["raw"]))
     dm_bio = statistics.median(a / r for a, r in zip(rows["dm-bio"], rows["raw"]))
     floor = {k: statistics.median(a / r for a, r in zip(rows[k], rows["raw"]))
-             for k in ("remap", "hooked")}
-    r_hooked = statistics.median(m / h for m, h in zip(rows["mpio"], rows["hooked"]))
+             for k in ("remap", "hooked", "stats")}
+    r_hooked = statistics.median(m / h for m, h in zip(rows["mpio"], rows["stats"]))
     sh("modprobe -r null_blk", check=False)
     return med, r_raw, r_dm, dm_rq, dm_bio, floor, r_hooked
 
@@ -283,7 +287,8 @@ def main():
                      ("dm-rq", "dm-multipath, request-based"),
                      ("dm-bio", "dm-multipath, bio-based"),
                      ("remap", "bare remap onto 1 null_blk"),
-                     ("hooked", "remap, completion hooked")):
+                     ("hooked", "remap, completion hooked"),
+                     ("stats", "remap, hooked, I/O statistics")):
         print(f"{label:34} {med[k]:9.0f}")
     print()
     print(f"{'ratio':44} {'value':>6}  goal")
@@ -292,7 +297,9 @@ def main():
     print(f"{'dm-multipath bio-based / raw':44} {dm_bio:6.2f}  (reference)")
     print(f"{'bare remap / raw':44} {floor['remap']:6.2f}  (floor of bio-based stacking)")
     print(f"{'remap, completion hooked / raw':44} {floor['hooked']:6.2f}  (floor with failover's hook)")
-    print(f"{'mpio / remap, completion hooked':44} {r_hooked:6.2f}  (what mpio adds to it)")
+    print(f"{'remap, hooked, I/O statistics / raw':44} {floor['stats']:6.2f}  "
+          "(the same, accounting as mpio does)")
+    print(f"{'mpio / remap, hooked, I/O statistics':44} {r_hooked:6.2f}  (what mpio adds to it)")
     print(f"{'mpio / better dm-multipath':44} {r_dm:6.2f}  >= 1.15")
     print()
     print(f"{'device (QEMU NVMe, 2 controllers)':34} {'IOPS':>9}")

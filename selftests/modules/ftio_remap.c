@@ -9,7 +9,9 @@
  * back through the driver first (the original completion and private
  * data kept in a small context from a slab cache, put back before the
  * bio completes), as failover needs at the least; with hook=N the bio is
- * only remapped. No accounting, no statistics, no choice of path.
+ * only remapped. With iostats=Y (and the hook) each bio is also accounted
+ * in the disk's I/O statistics, as mpio accounts its own; no other
+ * accounting, no choice of path.
  * Without path=, it loads (as every module does in the smoke test) and
  * makes no disk.
  */
@@ -28,9 +30,14 @@ static bool hook = true;
 module_param(hook, bool, 0444);
 MODULE_PARM_DESC(hook, "Hook each bio's completion (default Y)");
 
+static bool iostats;
+module_param(iostats, bool, 0444);
+MODULE_PARM_DESC(iostats, "Account each bio in the disk's I/O statistics (needs hook; default N)");
+
 struct fr_ctx {
 	bio_end_io_t *end_io;
 	void *private;
+	unsigned long start;
 };
 
 static struct ftio_bdev fr_lower;
@@ -45,6 +52,8 @@ static void fr_end_io(struct bio *bio)
 	bio->bi_bdev = fr_disk->part0;
 	bio->bi_end_io = c->end_io;
 	bio->bi_private = c->private;
+	if (iostats)
+		bio_end_io_acct(bio, c->start);
 	kmem_cache_free(fr_cache, c);
 	bio_endio(bio);
 }
@@ -59,6 +68,8 @@ static void fr_submit_bio(struct bio *bio)
 			bio_io_error(bio);
 			return;
 		}
+		if (iostats)
+			c->start = bio_start_io_acct(bio);
 		c->end_io = bio->bi_end_io;
 		c->private = bio->bi_private;
 		bio->bi_end_io = fr_end_io;
@@ -96,7 +107,7 @@ static int __init fr_init(void)
 		ret = fr_major;
 		goto err_close;
 	}
-	fr_disk = ftio_alloc_stacking_disk(lower, "ftremap0", false);
+	fr_disk = ftio_alloc_stacking_disk(lower, "ftremap0", hook && iostats);
 	if (IS_ERR(fr_disk)) {
 		ret = PTR_ERR(fr_disk);
 		goto err_major;
