@@ -154,9 +154,9 @@ def throughput():
     dm_bio = statistics.median(a / r for a, r in zip(rows["dm-bio"], rows["raw"]))
     floor = {k: statistics.median(a / r for a, r in zip(rows[k], rows["raw"]))
              for k in ("remap", "hooked", "stats")}
-    r_hooked = statistics.median(m / h for m, h in zip(rows["mpio"], rows["stats"]))
+    r_floor = statistics.median(m / h for m, h in zip(rows["mpio"], rows["stats"]))
     sh("modprobe -r null_blk", check=False)
-    return med, r_raw, r_dm, dm_rq, dm_bio, floor, r_hooked
+    return med, r_raw, r_dm, dm_rq, dm_bio, floor, r_floor
 
 
 NVME_NQN = "nqn.2019-08.org.qemu:ftio-mpio"
@@ -261,7 +261,7 @@ def stall(kind):
 
 
 def main():
-    med, r_raw, r_dm, dm_rq, dm_bio, floor, r_hooked = throughput()
+    med, r_raw, r_dm, dm_rq, dm_bio, floor, r_floor = throughput()
     nmed, r_nvme = nvme()
     # The worst latency of one run is one sample: take the median of the
     # rounds, alternating the two.
@@ -299,7 +299,7 @@ def main():
     print(f"{'remap, completion hooked / raw':44} {floor['hooked']:6.2f}  (floor with failover's hook)")
     print(f"{'remap, hooked, I/O statistics / raw':44} {floor['stats']:6.2f}  "
           "(the same, accounting as mpio does)")
-    print(f"{'mpio / remap, hooked, I/O statistics':44} {r_hooked:6.2f}  (what mpio adds to it)")
+    print(f"{'mpio / remap, hooked, I/O statistics':44} {r_floor:6.2f}  (what mpio adds to it)")
     print(f"{'mpio / better dm-multipath':44} {r_dm:6.2f}  >= 1.15")
     print()
     print(f"{'device (QEMU NVMe, 2 controllers)':34} {'IOPS':>9}")
