@@ -110,9 +110,23 @@ else:
 kernel = os.uname().release
 print(f"\nmake bench on {kernel}: medians of {rounds} rounds, ns per operation;"
       " ratio = ftio / reference, measured in the same round\n")
-print(f"{'benchmark':36} {'ftio':>8} {'ref':>8} {'ratio':>6}  {'goal':8}  reference")
+
+
+def verdict(ratio, goal):
+    """Whether the median meets a goal such as "<= 1.03", to the digit
+    printed: a 1.034 is not a 1.03."""
+    if not goal:
+        return "-"
+    op, limit = goal.split()
+    return "met" if (ratio <= float(limit) if op == "<=" else ratio < float(limit)) \
+        else "NOT met"
+
+
+print(f"{'benchmark':36} {'ftio':>8} {'ref':>8} {'ratio':>7}  {'goal':8} {'':7}  reference")
 for label, a, b, ratio, ref, goal in rows:
-    print(f"{label:36} {a:8.0f} {b:8.0f} {ratio:6.2f}  {goal or '-':8}  {ref}")
+    ratio = round(ratio, 3)
+    print(f"{label:36} {a:8.0f} {b:8.0f} {ratio:7.3f}  {goal or '-':8} "
+          f"{verdict(ratio, goal):7}  {ref}")
 PY
 rmmod ftio_bench
 fi

@@ -49,12 +49,13 @@ struct module;
  *	never changed after
  * @class_allocs: allocations of the tag's one size class made inline,
  *	not in @allocs and @bytes_alloc (one add instead of two)
- * @class_frees: frees of such, likewise
+ * @failures: allocations that failed (next to @class_allocs: the inline
+ *	path picks one of the two without a branch)
+ * @class_frees: frees of objects of that size class made inline, likewise
  * @allocs: allocations
  * @frees: frees
  * @bytes_alloc: bytes allocated
  * @bytes_freed: bytes freed
- * @failures: allocations that failed
  *
  * Only the CPU itself writes the counters; readers sum all CPUs. @key is
  * written by ftio_pooltag, for all CPUs at once, when the tag's first
@@ -64,13 +65,18 @@ struct ftio_pool_pcpu {
 	u64 key;
 	struct kmem_cache *class_cache;
 	u64 class_allocs;
+	u64 failures;
 	u64 class_frees;
 	u64 allocs;
 	u64 frees;
 	u64 bytes_alloc;
 	u64 bytes_freed;
-	u64 failures;
 };
+
+/* From a tag's @class_allocs to its @failures, in counters. */
+#define FTIO_POOL_FAIL_STEP \
+	((offsetof(struct ftio_pool_pcpu, failures) - \
+	  offsetof(struct ftio_pool_pcpu, class_allocs)) / sizeof(u64))
 
 /*
  * The key: the tag (bits 0-31), the smallest request its one size class
@@ -154,7 +160,8 @@ static __always_inline u64 ftio_pool_key_miss(u64 key, u32 tag)
  * tag has always used, with nothing switched on, is an allocation from
  * that class's kmalloc cache and one per-CPU add. Two loads (the site,
  * this CPU's key) and one test decide; anything unusual goes out of
- * line. Taking the cache the tag found saves kmalloc() finding it from
+ * line, except that kmalloc has no memory: that is counted as the tag's
+ * failure on the spot. Taking the cache the tag found saves kmalloc() finding it from
  * the size; the object is the whole class, as ftio_pooltag accounts it.
  * Flags that ask kmalloc for a cache of another type (DMA, reclaimable,
  * accounted) go to kmalloc().
@@ -172,6 +179,7 @@ static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 		if (likely(((size - low) | ftio_pool_key_miss(key, tag)) <
 			   key >> 48)) {
 			struct kmem_cache *kc;
+			unsigned long fail;
 			void *p;
 
 			/* pairs with smp_wmb() in ftio_pt_publish_key() */
@@ -182,10 +190,14 @@ static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 			else
 				p = kmalloc(size, gfp);
 
-			if (likely(p)) {
-				this_cpu_inc(pc->class_allocs);
-				return p;
-			}
+			/*
+			 * Counted without a branch: one, or (kmalloc has
+			 * no memory) a failure.
+			 */
+			fail = !p;
+			OPTIMIZER_HIDE_VAR(fail);
+			this_cpu_inc(*(&pc->class_allocs + fail * FTIO_POOL_FAIL_STEP));
+			return p;
 		}
 	}
 	return __ftio_pool_alloc_site(site, size, gfp, tag, owner);
