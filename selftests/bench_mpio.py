@@ -88,6 +88,12 @@ def rotated_rounds(runs):
     return rows
 
 
+def rounds_print(label, a, b):
+    """The per-round ratios behind a median, as the pool rows show them."""
+    print(f"# {label}: ratios {' '.join(f'{x / y:.3f}' for x, y in zip(a, b))}",
+          flush=True)
+
+
 def mpio_iops(paths):
     """IOPS of an mpio device over @paths, made for the run."""
     try:
@@ -155,6 +161,10 @@ def throughput():
     floor = {k: statistics.median(a / r for a, r in zip(rows[k], rows["raw"]))
              for k in ("remap", "hooked", "stats")}
     r_floor = statistics.median(m / h for m, h in zip(rows["mpio"], rows["stats"]))
+    rounds_print("mpio / raw", rows["mpio"], rows["raw"])
+    rounds_print("mpio / better dm-multipath", rows["mpio"],
+                 [max(a, b) for a, b in zip(rows["dm-rq"], rows["dm-bio"])])
+    rounds_print("mpio / remap, hooked, I/O statistics", rows["mpio"], rows["stats"])
     sh("modprobe -r null_blk", check=False)
     return med, r_raw, r_dm, dm_rq, dm_bio, floor, r_floor
 
@@ -209,6 +219,7 @@ def nvme():
     sh("modprobe -r nvme nvme_core", check=False)
     med = {k: statistics.median(v) for k, v in rows.items()}
     ratio = statistics.median(m / n for m, n in zip(rows["mpio"], rows["native"]))
+    rounds_print("mpio / native NVMe multipath", rows["mpio"], rows["native"])
     return med, ratio
 
 
