@@ -20,6 +20,8 @@ for kernel in $kernels; do
 	python3 selftests/vm/vm.py --kernel "$kernel" --name bench --timeout 3600 \
 		--moddir "$build/kmod/bench-$kernel" -- \
 		env FTIO_BENCH_PARTS="${FTIO_BENCH_PARTS:-pool mpio}" \
-		FTIO_BENCH_ROUNDS="${FTIO_BENCH_ROUNDS:-7}" selftests/bench-guest.sh || status=1
+		FTIO_BENCH_ROUNDS="${FTIO_BENCH_ROUNDS:-7}" \
+		FTIO_BENCH_STALL_ROUNDS="${FTIO_BENCH_STALL_ROUNDS:-9}" \
+		selftests/bench-guest.sh || status=1
 done
 exit $status
