@@ -161,8 +161,8 @@ static __always_inline u64 ftio_pool_key_miss(u64 key, u32 tag)
  * that class's kmalloc cache and one per-CPU add. Two loads (the site,
  * this CPU's key) and one test decide; anything unusual goes out of
  * line, except that kmalloc has no memory: that is counted as the tag's
- * failure on the spot. Taking the cache the tag found saves kmalloc() finding it from
- * the size; the object is the whole class, as ftio_pooltag accounts it.
+ * failure on the spot. Taking the cache the tag found saves kmalloc()
+ * finding it from the size; the object is the whole class, as ftio_pooltag accounts it.
  * Flags that ask kmalloc for a cache of another type (DMA, reclaimable,
  * accounted) go to kmalloc().
  */
