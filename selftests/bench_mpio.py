@@ -88,10 +88,13 @@ def rotated_rounds(runs):
     return rows
 
 
-def rounds_print(label, a, b):
-    """The per-round ratios behind a median, as the pool rows show them."""
-    print(f"# {label}: ratios {' '.join(f'{x / y:.3f}' for x, y in zip(a, b))}",
-          flush=True)
+def median_ratio(a, b, label=None):
+    """The median of the per-round ratios a / b; with @label, the ratios
+    behind it are printed too, as the pool rows show them."""
+    ratios = [x / y for x, y in zip(a, b)]
+    if label:
+        print(f"# {label}: ratios {' '.join(f'{r:.3f}' for r in ratios)}", flush=True)
+    return statistics.median(ratios)
 
 
 def mpio_iops(paths):
@@ -153,18 +156,13 @@ def throughput():
             ("dm-rq", lambda: on_dm(False)), ("dm-bio", lambda: on_dm(True))]
     rows = rotated_rounds(runs)
     med = {k: statistics.median(v) for k, v in rows.items()}
-    r_raw = statistics.median(m / r for m, r in zip(rows["mpio"], rows["raw"]))
-    r_dm = statistics.median(m / max(a, b) for m, a, b in
-                             zip(rows["mpio"], rows["dm-rq"], rows["dm-bio"]))
-    dm_rq = statistics.median(a / r for a, r in zip(rows["dm-rq"], rows["raw"]))
-    dm_bio = statistics.median(a / r for a, r in zip(rows["dm-bio"], rows["raw"]))
-    floor = {k: statistics.median(a / r for a, r in zip(rows[k], rows["raw"]))
-             for k in ("remap", "hooked", "stats")}
-    r_floor = statistics.median(m / h for m, h in zip(rows["mpio"], rows["stats"]))
-    rounds_print("mpio / raw", rows["mpio"], rows["raw"])
-    rounds_print("mpio / better dm-multipath", rows["mpio"],
-                 [max(a, b) for a, b in zip(rows["dm-rq"], rows["dm-bio"])])
-    rounds_print("mpio / remap, hooked, I/O statistics", rows["mpio"], rows["stats"])
+    r_raw = median_ratio(rows["mpio"], rows["raw"], "mpio / raw")
+    r_dm = median_ratio(rows["mpio"], [max(a, b) for a, b in zip(rows["dm-rq"], rows["dm-bio"])],
+                        "mpio / better dm-multipath")
+    dm_rq = median_ratio(rows["dm-rq"], rows["raw"])
+    dm_bio = median_ratio(rows["dm-bio"], rows["raw"])
+    floor = {k: median_ratio(rows[k], rows["raw"]) for k in ("remap", "hooked", "stats")}
+    r_floor = median_ratio(rows["mpio"], rows["stats"], "mpio / remap, hooked, I/O statistics")
     sh("modprobe -r null_blk", check=False)
     return med, r_raw, r_dm, dm_rq, dm_bio, floor, r_floor
 
@@ -218,8 +216,7 @@ def nvme():
     rows = rotated_rounds([("native", nvme_native), ("mpio", nvme_mpio)])
     sh("modprobe -r nvme nvme_core", check=False)
     med = {k: statistics.median(v) for k, v in rows.items()}
-    ratio = statistics.median(m / n for m, n in zip(rows["mpio"], rows["native"]))
-    rounds_print("mpio / native NVMe multipath", rows["mpio"], rows["native"])
+    ratio = median_ratio(rows["mpio"], rows["native"], "mpio / native NVMe multipath")
     return med, ratio
 
 
