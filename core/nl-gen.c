@@ -57,7 +57,7 @@ static const struct nla_policy ftio_mpio_dev_get_nl_policy[FTIO_A_MPIO_DEV_NAME 
 };
 
 /* FTIO_CMD_MPIO_DEV_SET - do */
-static const struct nla_policy ftio_mpio_dev_set_nl_policy[FTIO_A_MPIO_DEV_PROBE + 1] = {
+static const struct nla_policy ftio_mpio_dev_set_nl_policy[FTIO_A_MPIO_DEV_RR_REPEAT + 1] = {
 	[FTIO_A_MPIO_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
 	[FTIO_A_MPIO_DEV_POLICY] = NLA_POLICY_MAX(NLA_U32, 4),
 	[FTIO_A_MPIO_DEV_FAILBACK] = NLA_POLICY_MAX(NLA_U32, 2),
@@ -67,6 +67,7 @@ static const struct nla_policy ftio_mpio_dev_set_nl_policy[FTIO_A_MPIO_DEV_PROBE
 	[FTIO_A_MPIO_DEV_GROUP] = { .type = NLA_U32, },
 	[FTIO_A_MPIO_DEV_FAIL_QUEUED] = NLA_POLICY_MAX(NLA_U32, 1),
 	[FTIO_A_MPIO_DEV_PROBE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[FTIO_A_MPIO_DEV_RR_REPEAT] = { .type = NLA_U32, },
 };
 
 /* FTIO_CMD_MPIO_PATH_ADD - do */
@@ -184,7 +185,7 @@ static const struct genl_split_ops ftio_nl_ops[] = {
 		.cmd		= FTIO_CMD_MPIO_DEV_SET,
 		.doit		= ftio_nl_mpio_dev_set_doit,
 		.policy		= ftio_mpio_dev_set_nl_policy,
-		.maxattr	= FTIO_A_MPIO_DEV_PROBE,
+		.maxattr	= FTIO_A_MPIO_DEV_RR_REPEAT,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{

@@ -121,6 +121,17 @@ struct mpio_pathset {
 	struct mpio_path *p[];
 };
 
+/*
+ * Bios a CPU sends down one path before round-robin (and numa) moves on
+ * to the next, by default and at most: switching on every bio splits
+ * the batches the block layer hands a queue-based driver. On QEMU's
+ * two-controller NVMe, 4k random reads at iodepth 32 on two CPUs, mpio
+ * did 0.87 of native NVMe multipath's IOPS switching on every bio,
+ * 0.95 every 16, 0.99 every 64, 1.01 every 256 and every 1000.
+ */
+#define MPIO_RR_REPEAT_DEFAULT	256
+#define MPIO_RR_REPEAT_MAX	1000
+
 /* I/O contexts each CPU keeps for reuse, at most (see mpio_io_get()). */
 #define MPIO_CLONE_CACHE	64
 
@@ -151,6 +162,8 @@ struct mpio_dev_pcpu {
  * @group: group in use (for manual failback and switching)
  * @no_path_retry: seconds to queue without a path; 0 fail, -1 forever
  * @probe_interval: seconds between health probes; 0 off
+ * @rr_repeat: bios a CPU sends down one path before round-robin and numa
+ *	move on (1..MPIO_RR_REPEAT_MAX)
  * @pcpu: per-CPU state of the selector
  * @bs: bio set for the clones sent to the paths
  * @qlock: protects @queued, @qdeadline
@@ -190,6 +203,7 @@ struct mpio_dev {
 	u32 group;
 	int no_path_retry;
 	unsigned int probe_interval;
+	unsigned int rr_repeat;
 	struct mpio_dev_pcpu __percpu *pcpu;
 	struct bio_set bs;
 	spinlock_t qlock;		/* see above */

@@ -756,6 +756,7 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 	d->failback = 0;
 	d->no_path_retry = 60;
 	d->probe_interval = 5;
+	d->rr_repeat = MPIO_RR_REPEAT_DEFAULT;
 	d->pcpu = alloc_percpu(struct mpio_dev_pcpu);
 	if (!d->pcpu) {
 		ret = -ENOMEM;

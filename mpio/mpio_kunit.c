@@ -87,6 +87,7 @@ static struct mpio_dev *fake_dev(struct kunit *test, u32 selector)
 	d->pcpu = alloc_percpu(struct mpio_dev_pcpu);
 	KUNIT_ASSERT_TRUE(test, d->pcpu);
 	d->selector = selector;
+	d->rr_repeat = 1;	/* a new path on every pick, unless a test says */
 	fx->d = d;
 	return d;
 }
@@ -408,6 +409,65 @@ static void select_round_robin_even(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pick(d, set, 4000, count), 0U);
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ_MSG(test, count[i], 1000U, "path %u", i);
+}
+
+/*
+ * With rr_repeat N, a CPU sends N bios in a row down each path, the
+ * paths still in turn and in equal shares; a change takes effect at the
+ * next pick.
+ */
+static void select_round_robin_repeat(struct kunit *test)
+{
+	struct mpio_dev *d = fake_dev(test, MPIO_SEL_ROUND_ROBIN);
+	unsigned int count[3] = {}, i, runs = 0, len = 0;
+	struct mpio_path *prev = NULL, *p;
+	struct mpio_pathset *set;
+
+	for (i = 0; i < 3; i++)
+		add_path(test, 0, MPIO_PATH_ACTIVE, 1);
+	set = make_set(test, 3);
+	d->rr_repeat = 8;
+	preempt_disable();
+	/* The cursor goes 1..240: runs of 7, 8 x 29 and 1, in turn. */
+	this_cpu_write(d->pcpu->rr, 0);
+	for (i = 0; i < 240; i++) {
+		p = mpio_select(d, set);
+		count[p->id]++;
+		if (p != prev) {
+			KUNIT_EXPECT_EQ(test, len, runs == 0 ? 0U : runs == 1 ? 7U : 8U);
+			if (prev)
+				KUNIT_EXPECT_EQ(test, p->id, (prev->id + 1) % 3);
+			runs++;
+			len = 0;
+			prev = p;
+		}
+		len++;
+	}
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, runs, 31U);
+	KUNIT_EXPECT_EQ(test, len, 1U);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ_MSG(test, count[i], 80U, "path %u", i);
+
+	/* Back to 1: a new path on every pick. */
+	d->rr_repeat = 1;
+	preempt_disable();
+	prev = mpio_select(d, set);
+	for (i = 0; i < 30; i++) {
+		p = mpio_select(d, set);
+		KUNIT_EXPECT_PTR_NE(test, p, prev);
+		prev = p;
+	}
+	preempt_enable();
+
+	/* numa takes the same turns among its local paths. */
+	d->selector = MPIO_SEL_NUMA;
+	d->rr_repeat = 4;
+	preempt_disable();
+	this_cpu_write(d->pcpu->rr, 3);
+	for (i = 0; i < 12; i++)
+		KUNIT_EXPECT_EQ(test, mpio_select(d, set)->id, (i / 4 + 1) % 3);
+	preempt_enable();
 }
 
 static void select_round_robin_skips_failed(struct kunit *test)
@@ -960,6 +1020,7 @@ static struct kunit_case ftio_mpio_cases[] = {
 	KUNIT_CASE(hist_ignores_old_entries),
 	KUNIT_CASE(hist_ring_wraps),
 	KUNIT_CASE(select_round_robin_even),
+	KUNIT_CASE(select_round_robin_repeat),
 	KUNIT_CASE(select_round_robin_skips_failed),
 	KUNIT_CASE(select_queue_depth_fewest_in_flight),
 	KUNIT_CASE(select_service_time_latency_and_weight),

@@ -35,7 +35,8 @@ static int mpio_nl_fill_dev(struct sk_buff *skb, struct mpio_dev *d, u32 portid,
 	    nla_put_u32(skb, FTIO_A_MPIO_DEV_GROUP, READ_ONCE(d->group)) ||
 	    nla_put_u32(skb, FTIO_A_MPIO_DEV_QUEUED, READ_ONCE(d->nqueued)) ||
 	    nla_put_u32(skb, FTIO_A_MPIO_DEV_PATHS, READ_ONCE(d->npaths)) ||
-	    nla_put_u32(skb, FTIO_A_MPIO_DEV_USABLE, usable)) {
+	    nla_put_u32(skb, FTIO_A_MPIO_DEV_USABLE, usable) ||
+	    nla_put_u32(skb, FTIO_A_MPIO_DEV_RR_REPEAT, READ_ONCE(d->rr_repeat))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -191,6 +192,8 @@ static const struct mpio_nl_range mpio_dev_ranges[] = {
 	  "ftio: the failback delay is 0..86400 seconds" },
 	{ FTIO_A_MPIO_DEV_PROBE_INTERVAL, 0, 3600,
 	  "ftio: the probe interval is 0..3600 seconds" },
+	{ FTIO_A_MPIO_DEV_RR_REPEAT, 1, MPIO_RR_REPEAT_MAX,
+	  "ftio: rr-repeat is 1..1000 bios" },
 	{ 0 }
 };
 
@@ -254,6 +257,8 @@ static int mpio_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		if (d->probe_interval)
 			mod_delayed_work(mpio_wq, &d->probe, d->probe_interval * HZ);
 	}
+	if (a[FTIO_A_MPIO_DEV_RR_REPEAT])
+		WRITE_ONCE(d->rr_repeat, nla_get_u32(a[FTIO_A_MPIO_DEV_RR_REPEAT]));
 	ret = 0;
 	if (a[FTIO_A_MPIO_DEV_GROUP])
 		ret = mpio_switch_group(d, nla_get_u32(a[FTIO_A_MPIO_DEV_GROUP]),

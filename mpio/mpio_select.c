@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Path selectors. Each picks one path of the usable set for a bio. The
- * default, round-robin, writes nothing shared: a per-CPU cursor.
+ * default, round-robin, writes nothing shared: a per-CPU cursor, which
+ * moves to the next path every rr_repeat bios.
  */
 #include <linux/percpu.h>
 #include <linux/topology.h>
@@ -49,11 +50,15 @@ static bool mpio_ok(struct mpio_path *p)
 	return st == MPIO_PATH_ACTIVE || st == MPIO_PATH_MARGINAL;
 }
 
+/* This CPU's turn: the cursor, advanced, in rr_repeat bios per path. */
+static unsigned int mpio_turn(struct mpio_dev *d)
+{
+	return this_cpu_inc_return(d->pcpu->rr) / READ_ONCE(d->rr_repeat);
+}
+
 static struct mpio_path *mpio_sel_rr(struct mpio_dev *d, struct mpio_pathset *set)
 {
-	unsigned int i = this_cpu_inc_return(d->pcpu->rr);
-
-	return set->p[i % set->n];
+	return set->p[mpio_turn(d) % set->n];
 }
 
 static struct mpio_path *mpio_sel_qd(struct mpio_dev *d, struct mpio_pathset *set)
@@ -96,7 +101,7 @@ static struct mpio_path *mpio_sel_st(struct mpio_dev *d, struct mpio_pathset *se
 /* Round-robin over the paths on this CPU's node; over all if none. */
 static struct mpio_path *mpio_sel_numa(struct mpio_dev *d, struct mpio_pathset *set)
 {
-	unsigned int i, n = 0, pick, node = numa_node_id();
+	unsigned int i, n = 0, node = numa_node_id();
 	struct mpio_path *local[MPIO_MAX_PATHS];
 
 	for (i = 0; i < set->n; i++)
@@ -104,8 +109,7 @@ static struct mpio_path *mpio_sel_numa(struct mpio_dev *d, struct mpio_pathset *
 			local[n++] = set->p[i];
 	if (!n)
 		return mpio_sel_rr(d, set);
-	pick = this_cpu_inc_return(d->pcpu->rr);
-	return local[pick % n];
+	return local[mpio_turn(d) % n];
 }
 
 static struct mpio_path *mpio_sel_weighted(struct mpio_dev *d,

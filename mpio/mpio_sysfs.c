@@ -3,8 +3,8 @@
  * sysfs of ftio_mpio, one value per file:
  *   /sys/kernel/ftio/mpio/{create,delete}
  *   /sys/block/mpioN/mpio/{name,uuid,policy,failback,no_path_retry,
- *                          probe_interval,group,queued,add_path,remove_path,
- *                          fail_queued,probe}
+ *                          probe_interval,rr_repeat,group,queued,awaited,
+ *                          add_path,remove_path,fail_queued,probe}
  *   /sys/block/mpioN/mpio/paths/<id>/{state,dev,group,priority,weight,ios,
  *                          bytes,errors,in_flight,latency,last_error,
  *                          fail_count}
@@ -199,6 +199,21 @@ static ssize_t probe_interval_store(struct kobject *kobj,
 
 static struct kobj_attribute probe_interval_attr = __ATTR_RW(probe_interval);
 
+MPIO_DEV_RO(rr_repeat, "%u", READ_ONCE(d->rr_repeat))
+
+static ssize_t rr_repeat_store(struct kobject *kobj, struct kobj_attribute *attr,
+			       const char *buf, size_t count)
+{
+	unsigned int v;
+
+	if (kstrtouint(buf, 0, &v) || !v || v > MPIO_RR_REPEAT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(kobj_to_mpio(kobj)->rr_repeat, v);
+	return count;
+}
+
+static struct kobj_attribute rr_repeat_attr = __ATTR_RW(rr_repeat);
+
 MPIO_DEV_RO(group, "%u", READ_ONCE(d->group))
 
 static ssize_t group_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -287,6 +302,7 @@ static struct attribute *mpio_dev_attrs[] = {
 	&failback_attr.attr,
 	&no_path_retry_attr.attr,
 	&probe_interval_attr.attr,
+	&rr_repeat_attr.attr,
 	&group_attr.attr,
 	&queued_attr.attr,
 	&awaited_attr.attr,

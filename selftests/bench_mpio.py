@@ -2,16 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 """mpio benchmarks, run in the guest by make bench.
 
-4k random reads, fio libaio, iodepth 32, one job per vCPU, none scheduler:
-raw null_blk, mpio over two null_blk paths, dm-multipath over the same two
-(request-based and bio-based), and the floor of any bio-based multipath
-driver (ftio_remap: a bare remap onto one null_blk, the same with its
-completion hooked, and hooked with I/O statistics, which mpio keeps too),
-in interleaved rounds, each starting one device later;
-the medians of the per-round ratios. The same over QEMU's two-controller
+4k random reads, fio libaio, iodepth 32, one job per vCPU (each pinned to
+its own), none scheduler: raw null_blk, mpio over two null_blk paths,
+dm-multipath over the same two (request-based and bio-based), and the
+floor of any bio-based multipath driver (ftio_remap: a bare remap onto
+one null_blk, the same with its completion hooked, and hooked with I/O
+statistics, which mpio keeps too). Each device is measured between two
+runs of the reference (raw null_blk), and its round's ratio is against
+the mean of the two: the guest's speed drifts by a third over tens of
+seconds, and a reference next to the device cancels what drifts. The
+devices take turns, each round starting one device later; a warm-up run
+goes first, as a freshly booted guest runs faster for a while. The
+medians of the per-round ratios. The same over QEMU's two-controller
 NVMe subsystem: mpio over the two controllers' disks
-(nvme_core.multipath=N) against the kernel's native NVMe multipath (numa
-policy), each going first by turns. Then the failover stall: the
+(nvme_core.multipath=N) between runs of the kernel's native NVMe
+multipath (numa policy). Then the failover stall: the
 worst latency of the reads that complete in the STALL_WINDOW_MS (2000) ms
 after one of two scsi_debug paths goes offline under load (from fio's
 per-I/O latency log), and for reference the worst of the STALL_WINDOW_MS
@@ -51,8 +56,11 @@ def write(path, text):
 
 
 def fio(dev, extra="", runtime=RUNTIME):
+    # One job per vCPU, each on its own: where the guest's scheduler puts
+    # them is then not one more thing that varies between runs.
     out = sh(f"fio --name=b --filename={dev} --rw=randread --bs=4k --ioengine=libaio "
-             f"--iodepth=32 --numjobs={NCPU} --direct=1 --time_based "
+             f"--iodepth=32 --numjobs={NCPU} --cpus_allowed=0-{NCPU - 1} "
+             f"--cpus_allowed_policy=split --direct=1 --time_based "
              f"--runtime={runtime} --group_reporting --output-format=json {extra}")
     job = json.loads(out[out.index("{"):])["jobs"][0]
     return job
@@ -77,21 +85,27 @@ def mpio_down():
     write("/sys/kernel/ftio/mpio/delete", "bench")
 
 
-def rotated_rounds(runs):
-    """ROUNDS rounds of each (name, run); each round starts one later, as
-    the host's load drifts within a round too. Results by name."""
-    rows = {name: [] for name, _ in runs}
+def bracketed_rounds(ref, runs):
+    """ROUNDS rounds of each (name, run) of @runs, each run between two
+    of the reference @ref (a run of it serves the devices on both of its
+    sides); each round starts one device later. Returns the results of
+    each device by name, under "ref" the reference's, and the per-round
+    ratios of each device to the mean of the reference runs around it."""
+    values = {name: [] for name, _ in runs}
+    values["ref"] = [ref()]
+    ratios = {name: [] for name, _ in runs}
     for r in range(ROUNDS):
         k = r % len(runs)
         for name, run in runs[k:] + runs[:k]:
-            rows[name].append(run())
-    return rows
+            values[name].append(run())
+            values["ref"].append(ref())
+            ratios[name].append(values[name][-1] / statistics.mean(values["ref"][-2:]))
+    return values, ratios
 
 
-def median_ratio(a, b, label=None):
-    """The median of the per-round ratios a / b; with @label, the ratios
-    behind it are printed too, as the pool rows show them."""
-    ratios = [x / y for x, y in zip(a, b)]
+def median_ratio(ratios, label=None):
+    """The median of per-round @ratios; with @label, the ratios behind
+    it are printed too, as the pool rows show them."""
     if label:
         print(f"# {label}: ratios {' '.join(f'{r:.3f}' for r in ratios)}", flush=True)
     return statistics.median(ratios)
@@ -150,20 +164,26 @@ def throughput():
         finally:
             dm_down()
 
-    runs = [("raw", lambda: iops("/dev/nullb0")), ("remap", lambda: remap(False)),
-            ("hooked", lambda: remap(True)), ("stats", lambda: remap(True, True)),
-            ("mpio", lambda: mpio_iops(paths)),
+    def raw():
+        return iops("/dev/nullb0")
+
+    fio("/dev/nullb0", runtime=3 * RUNTIME)  # warm-up
+    runs = [("remap", lambda: remap(False)), ("hooked", lambda: remap(True)),
+            ("stats", lambda: remap(True, True)), ("mpio", lambda: mpio_iops(paths)),
             ("dm-rq", lambda: on_dm(False)), ("dm-bio", lambda: on_dm(True))]
-    rows = rotated_rounds(runs)
-    med = {k: statistics.median(v) for k, v in rows.items()}
-    r_raw = median_ratio(rows["mpio"], rows["raw"], "mpio / raw")
-    r_dm = median_ratio(rows["mpio"], [max(a, b) for a, b in zip(rows["dm-rq"], rows["dm-bio"])],
+    values, rows = bracketed_rounds(raw, runs)
+    r_raw = median_ratio(rows["mpio"], "mpio / raw")
+    r_dm = median_ratio([m / max(a, b) for m, a, b in
+                         zip(rows["mpio"], rows["dm-rq"], rows["dm-bio"])],
                         "mpio / better dm-multipath")
-    dm_rq = median_ratio(rows["dm-rq"], rows["raw"])
-    dm_bio = median_ratio(rows["dm-bio"], rows["raw"])
-    floor = {k: median_ratio(rows[k], rows["raw"]) for k in ("remap", "hooked", "stats")}
-    r_floor = median_ratio(rows["mpio"], rows["stats"], "mpio / remap, hooked, I/O statistics")
+    dm_rq = median_ratio(rows["dm-rq"])
+    dm_bio = median_ratio(rows["dm-bio"])
+    floor = {k: median_ratio(rows[k]) for k in ("remap", "hooked", "stats")}
+    r_floor = median_ratio([m / f for m, f in zip(rows["mpio"], rows["stats"])],
+                           "mpio / remap, hooked, I/O statistics")
     sh("modprobe -r null_blk", check=False)
+    med = {k: statistics.median(v) for k, v in values.items()}
+    med["raw"] = med.pop("ref")
     return med, r_raw, r_dm, dm_rq, dm_bio, floor, r_floor
 
 
@@ -210,14 +230,12 @@ def nvme_mpio():
 
 
 def nvme():
-    """mpio over two NVMe controllers against native NVMe multipath; each
-    goes first in every other round, as the host's load drifts within a
-    round too."""
-    rows = rotated_rounds([("native", nvme_native), ("mpio", nvme_mpio)])
+    """mpio over two NVMe controllers, each run between two of native NVMe
+    multipath."""
+    values, rows = bracketed_rounds(nvme_native, [("mpio", nvme_mpio)])
     sh("modprobe -r nvme nvme_core", check=False)
-    med = {k: statistics.median(v) for k, v in rows.items()}
-    ratio = median_ratio(rows["mpio"], rows["native"], "mpio / native NVMe multipath")
-    return med, ratio
+    med = {"native": statistics.median(values["ref"]), "mpio": statistics.median(values["mpio"])}
+    return med, median_ratio(rows["mpio"], "mpio / native NVMe multipath")
 
 
 def stall(kind):
@@ -289,7 +307,7 @@ def main():
     w_mpio, w_dm = statistics.median(st_run["mpio"]), statistics.median(st_run["dm"])
     e_mpio, e_dm = errs["mpio"], errs["dm"]
     print(f"\nmpio benchmarks on {os.uname().release}, {NCPU} vCPUs: 4k randread, "
-          f"libaio, iodepth 32, {NCPU} jobs; medians of {ROUNDS} interleaved rounds\n")
+          f"libaio, iodepth 32, {NCPU} jobs; medians of {ROUNDS} rounds, each device between two runs of the reference\n")
     print(f"{'device':34} {'IOPS':>9}")
     for k, label in (("raw", "null_blk (raw)"), ("mpio", "mpio over 2 null_blk"),
                      ("dm-rq", "dm-multipath, request-based"),

@@ -53,6 +53,11 @@ fails "switching to a group without paths is refused" 2 ftioctl mpio set db0 gro
 
 # selectors
 ok "both paths in one group" ftioctl mpio path set db0 1 group 0
+check "rr_repeat is 256 by default" [ "$(cat $m/rr_repeat)" = 256 ]
+check "and shown by -j mpio show" bash -c \
+	"ftioctl -j mpio show db0 | grep -q '\"rr_repeat\":256'"
+ok "rr_repeat 1" ftioctl mpio set db0 rr_repeat 1
+check "set" [ "$(cat $m/rr_repeat)" = 1 ]
 for pol in queue-depth service-time numa weighted round-robin; do
 	ok "policy $pol" ftioctl mpio set db0 policy $pol
 	before=$(cat $m/paths/*/ios | paste -sd+ | bc)
@@ -62,13 +67,21 @@ for pol in queue-depth service-time numa weighted round-robin; do
 done
 check "round-robin uses both paths" bash -c \
 	"[ \$(cat $m/paths/0/ios) -gt 100 ] && [ \$(cat $m/paths/1/ios) -gt 100 ]"
+# rr_repeat 50: runs of 50 bios per path, one CPU's cursor; 400 bios on
+# one CPU are four runs on each path, two more CPUs at most split two.
+ok "sysfs: rr_repeat 50" sh -c "echo 50 >$m/rr_repeat"
+a0=$(cat $m/paths/0/ios); a1=$(cat $m/paths/1/ios)
+taskset -c 0 dd if=/dev/mpio0 of=/dev/null bs=4k count=400 iflag=direct status=none
+d0=$(($(cat $m/paths/0/ios) - a0)); d1=$(($(cat $m/paths/1/ios) - a1))
+check "rr_repeat 50: 400 bios from one CPU, 200 on each path ($d0, $d1)" \
+	[ "$d0 $d1" = "200 200" ]
 ok "weight 3 on path 1" ftioctl mpio path set db0 1 weight 3
 ok "policy weighted" ftioctl mpio set db0 policy weighted
 a0=$(cat $m/paths/0/ios); a1=$(cat $m/paths/1/ios)
 dd if=/dev/mpio0 of=/dev/null bs=4k count=800 iflag=direct status=none
 d0=$(($(cat $m/paths/0/ios) - a0)); d1=$(($(cat $m/paths/1/ios) - a1))
 check "weighted: path 1 gets about three times path 0's share ($d1 vs $d0)" \
-	[ $((d1 * 10)) -ge $((d0 * 25)) ] && [ $((d1 * 10)) -le $((d0 * 35)) ]
+	[ $((d1 * 10)) -ge $((d0 * 25)) -a $((d1 * 10)) -le $((d0 * 35)) ]
 ftioctl mpio set db0 policy round-robin >/dev/null
 
 # no path left
@@ -126,6 +139,14 @@ fails "a bad name" 2 ftioctl mpio create "bad name!"
 fails "a name taken" 1 ftioctl mpio create db0
 fails "an unknown policy" 2 ftioctl mpio set db0 policy random
 fails "a bad no_path_retry" 2 ftioctl mpio set db0 no_path_retry -5
+fails "rr_repeat 0" 2 ftioctl mpio set db0 rr_repeat 0
+fails "rr_repeat 1001" 2 ftioctl mpio set db0 rr_repeat 1001
+check "with the reason" bash -c \
+	"ftioctl mpio set db0 rr_repeat 1001 2>&1 | grep -q \"bad value '1001' for rr_repeat\""
+fails "sysfs: rr_repeat 0 is EINVAL" 1 sh -c "echo 0 >$m/rr_repeat"
+fails "sysfs: rr_repeat 1001 is EINVAL" 1 sh -c "echo 1001 >$m/rr_repeat"
+fails "sysfs: rr_repeat abc is EINVAL" 1 sh -c "echo abc >$m/rr_repeat"
+check "and rr_repeat is unchanged" [ "$(cat $m/rr_repeat)" = 50 ]
 fails "sysfs: a bad policy is EINVAL" 1 sh -c "echo random >$m/policy"
 fails "sysfs: add_path of nothing is ENODEV" 1 sh -c "echo /dev/nothing >$m/add_path"
 fails "unprivileged mpio create is refused" 1 as_nobody ftioctl mpio create db9
@@ -143,6 +164,9 @@ check "says the range" grep -q 'path group is 0..1000' "$tmp/y3"
 fails "ynl: a probe interval out of range" 1 sh -c \
 	"$ynl --do mpio-dev-set --json '{\"name\": \"db0\", \"probe-interval\": 5000}' >$tmp/y4 2>&1"
 check "says the range" grep -q 'probe interval is 0..3600' "$tmp/y4"
+fails "ynl: rr-repeat 0" 1 sh -c \
+	"$ynl --do mpio-dev-set --json '{\"name\": \"db0\", \"rr-repeat\": 0}' >$tmp/y5 2>&1"
+check "says the range" grep -q 'rr-repeat is 1..1000' "$tmp/y5"
 
 ok "mpio path del" ftioctl mpio path del db0 nullb1
 check "one path left" [ "$(ls $m/paths | wc -l)" = 1 ]

@@ -41,8 +41,8 @@ static const struct {
 	{ "mpio", cmd_mpio,
 	  "create NAME [policy P] | delete NAME | show [NAME]\n"
 	  "           | set NAME [policy P] [failback immediate|manual|deferred:S]\n"
-	  "             [no_path_retry S|queue|fail] [probe_interval S] [group G]\n"
-	  "             [fail_queued] [probe]\n"
+	  "             [no_path_retry S|queue|fail] [probe_interval S]\n"
+	  "             [rr_repeat N] [group G] [fail_queued] [probe]\n"
 	  "           | path add NAME DEVICE [group G] [priority N] [weight W]\n"
 	  "           | path del|fail|reinstate NAME PATH | path set NAME PATH [...]" },
 	{ "pool", cmd_pool,

@@ -6,8 +6,8 @@
  *   mpio delete NAME
  *   mpio show [NAME]
  *   mpio set NAME [policy P] [failback immediate|manual|deferred:S]
- *                 [no_path_retry S|queue|fail] [probe_interval S] [group G]
- *                 [fail_queued] [probe]
+ *                 [no_path_retry S|queue|fail] [probe_interval S]
+ *                 [rr_repeat N] [group G] [fail_queued] [probe]
  *   mpio path add NAME DEVICE [group G] [priority N] [weight W]
  *   mpio path del|fail|reinstate NAME PATH
  *   mpio path set NAME PATH [group G] [priority N] [weight W]
@@ -65,6 +65,7 @@ static int parse_policy(const char *s, uint32_t *v)
 struct dev_row {
 	char name[32], disk[32], uuid[64];
 	uint32_t policy, failback, delay, interval, group, queued, paths, usable;
+	uint32_t repeat;
 	int32_t npr;
 };
 
@@ -133,6 +134,7 @@ static int on_dev(struct nl_msg *msg, void *arg)
 	d->queued = U32(tb, FTIO_A_MPIO_DEV_QUEUED);
 	d->paths = U32(tb, FTIO_A_MPIO_DEV_PATHS);
 	d->usable = U32(tb, FTIO_A_MPIO_DEV_USABLE);
+	d->repeat = U32(tb, FTIO_A_MPIO_DEV_RR_REPEAT);
 	return NL_OK;
 }
 
@@ -177,6 +179,7 @@ static void json_dev(const struct dev_row *d, const struct rows *paths)
 	json_u64("failback_delay", d->delay);
 	json_s64("no_path_retry", d->npr);
 	json_u64("probe_interval", d->interval);
+	json_u64("rr_repeat", d->repeat);
 	json_u64("group", d->group);
 	json_u64("queued", d->queued);
 	json_u64("usable", d->usable);
@@ -221,8 +224,8 @@ static void print_dev(const struct dev_row *d, const struct rows *paths)
 	       name_of(failbacks, ARRAY_SIZE(failbacks), d->failback));
 	if (d->failback == 2)
 		printf(":%u", d->delay);
-	printf(", no_path_retry %s, probe every %us, group %u,", npr,
-	       d->interval, d->group);
+	printf(", rr_repeat %u, no_path_retry %s, probe every %us, group %u,",
+	       d->repeat, npr, d->interval, d->group);
 	printf(" %u of %u paths usable, %u queued\n", d->usable, d->paths,
 	       d->queued);
 	printf("  %4s %-10s %-9s %5s %4s %6s %10s %10s %7s %8s %9s %5s\n", "PATH", "DEVICE",
@@ -374,6 +377,9 @@ static int mpio_delete(int argc, char **argv)
 	return request(&nl, msg, "mpio delete", true);
 }
 
+static const char set_names[] =
+	"policy, failback, no_path_retry, probe_interval, rr_repeat, group, fail_queued, probe";
+
 static int mpio_set(int argc, char **argv)
 {
 	struct { int attr; uint32_t v; bool s32; } set[12];
@@ -387,8 +393,14 @@ static int mpio_set(int argc, char **argv)
 		warnx_("mpio set: usage: mpio set NAME SETTING [VALUE]...");
 		return EXIT_USAGE;
 	}
-	while (a < argc && n < ARRAY_SIZE(set)) {
+	while (a < argc) {
 		const char *k = argv[a++], *val = a < argc ? argv[a] : NULL;
+
+		/* Two entries at most per setting (deferred failback). */
+		if (n + 2 > ARRAY_SIZE(set)) {
+			warnx_("mpio set: too many settings at once");
+			return EXIT_USAGE;
+		}
 
 		if (!strcmp(k, "fail_queued") || !strcmp(k, "probe")) {
 			set[n++] = (typeof(set[0])){ !strcmp(k, "probe") ?
@@ -432,13 +444,17 @@ static int mpio_set(int argc, char **argv)
 				goto bad;
 			set[n++] = (typeof(set[0])){ FTIO_A_MPIO_DEV_PROBE_INTERVAL,
 				(uint32_t)v, false };
+		} else if (!strcmp(k, "rr_repeat")) {
+			if (parse_num(val, 1, 1000, &v))
+				goto bad;
+			set[n++] = (typeof(set[0])){ FTIO_A_MPIO_DEV_RR_REPEAT,
+				(uint32_t)v, false };
 		} else if (!strcmp(k, "group")) {
 			if (parse_num(val, 0, 1000, &v))
 				goto bad;
 			set[n++] = (typeof(set[0])){ FTIO_A_MPIO_DEV_GROUP, (uint32_t)v, false };
 		} else {
-			warnx_("mpio set: unknown setting '%s' (%s)", k,
-			       "policy, failback, no_path_retry, probe_interval, group, fail_queued, probe");
+			warnx_("mpio set: unknown setting '%s' (%s)", k, set_names);
 			return EXIT_USAGE;
 		}
 		continue;
