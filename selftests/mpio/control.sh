@@ -67,8 +67,9 @@ for pol in queue-depth service-time numa weighted round-robin; do
 done
 check "round-robin uses both paths" bash -c \
 	"[ \$(cat $m/paths/0/ios) -gt 100 ] && [ \$(cat $m/paths/1/ios) -gt 100 ]"
-# rr_repeat 50: runs of 50 bios per path, one CPU's cursor; 400 bios on
-# one CPU are four runs on each path, two more CPUs at most split two.
+# rr_repeat 50: runs of 50 bios per path on one CPU's cursor; 400 bios
+# from one CPU (dd pinned to it) are 400 consecutive cursor values, two
+# whole periods of 100 wherever they start: exactly 200 on each path.
 ok "sysfs: rr_repeat 50" sh -c "echo 50 >$m/rr_repeat"
 a0=$(cat $m/paths/0/ios); a1=$(cat $m/paths/1/ios)
 taskset -c 0 dd if=/dev/mpio0 of=/dev/null bs=4k count=400 iflag=direct status=none
