@@ -109,6 +109,7 @@ struct mpio_path {
 	struct mpio_hist fails;
 	unsigned long hold_until;
 	bool admin_down;
+	atomic_t fail_event;		/* see mpio_path_fail_io() */
 	struct work_struct config;
 	struct work_struct release;
 };
@@ -300,6 +301,7 @@ int mpio_path_remove(struct mpio_path *p, struct netlink_ext_ack *extack);
 void mpio_path_gone(struct mpio_path *p);
 struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec);
 void mpio_path_fail(struct mpio_path *p, int err, const char *why);
+bool mpio_path_fail_io(struct mpio_path *p, int err);
 void mpio_path_fail_admin(struct mpio_path *p);
 int mpio_path_reinstate(struct mpio_path *p, bool by_admin);
 void mpio_rebuild_active(struct mpio_dev *d);

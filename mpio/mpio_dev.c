@@ -251,10 +251,11 @@ static void mpio_end_io(struct bio *bio)
 
 	if (unlikely(mpio_retry_elsewhere(status, io->opf))) {
 		unsigned long flags;
+		bool first;
 
 		this_cpu_inc(p->pcpu->errors);
-		mpio_path_fail(p, blk_status_to_errno(status), "I/O error");
-		percpu_ref_put(&p->ref);
+		/* Out of the selectors' way before the retry can run. */
+		first = mpio_path_fail_io(p, blk_status_to_errno(status));
 		if (io->in_place)
 			mpio_rewind(io);
 		/* Send it again from the work item, over another path. */
@@ -262,6 +263,10 @@ static void mpio_end_io(struct bio *bio)
 		bio_list_add(&d->retry, &io->clone);
 		spin_unlock_irqrestore(&d->qlock, flags);
 		mod_delayed_work(mpio_wq, &d->work, 0);
+		/* Then the path's event and rebuild, queued behind the retry. */
+		if (first)
+			queue_work(mpio_wq, &p->config);
+		percpu_ref_put(&p->ref);
 		return;
 	}
 	if (unlikely(status))

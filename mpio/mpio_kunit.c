@@ -894,6 +894,66 @@ static void fail_and_reinstate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mpio_path_reinstate(a, false), -EINVAL);
 }
 
+static s64 mpio_events(void)
+{
+	return atomic64_read(&mpio_module.events);
+}
+
+/*
+ * A path failed by an I/O error is out of the selectors' way at once; its
+ * event waits for its work item, and is told before whatever comes next.
+ */
+static void io_error_event_from_work(struct kunit *test)
+{
+	struct mpio_dev *d = real_dev(test, FTIO_FAILBACK_IMMEDIATE, 0);
+	struct mpio_pathset *set;
+	struct mpio_path *a, *b;
+	unsigned int i, other = 0;
+	s64 ev;
+
+	set_params(test, 3, 5, 300, 60);
+	a = add_path(test, 0, MPIO_PATH_STANDBY, 1);
+	b = add_path(test, 0, MPIO_PATH_STANDBY, 1);
+	rebuild(d);
+	ev = mpio_events();
+
+	KUNIT_EXPECT_TRUE(test, mpio_path_fail_io(a, -EIO));
+	KUNIT_EXPECT_EQ(test, state(a), MPIO_PATH_FAILED);
+	KUNIT_EXPECT_EQ(test, a->last_error, -EIO);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->fail_count), 1);
+	KUNIT_EXPECT_EQ(test, mpio_events(), ev);
+	/* Still in the set until the rebuild, but never picked. */
+	KUNIT_EXPECT_EQ(test, active_mask(d), BIT(a->id) | BIT(b->id));
+	rcu_read_lock();
+	set = rcu_dereference(d->active);
+	for (i = 0; i < 2 * MPIO_RR_REPEAT_MAX; i++)
+		other += mpio_select(d, set) != b;
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, other, 0U);
+	/* Once: a second error on the failed path starts nothing. */
+	KUNIT_EXPECT_FALSE(test, mpio_path_fail_io(a, -EIO));
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->fail_count), 1);
+
+	schedule_work(&a->config);
+	flush_work(&a->config);
+	KUNIT_EXPECT_EQ(test, mpio_events(), ev + 1);
+	KUNIT_EXPECT_EQ(test, active_mask(d), BIT(b->id));
+	/* The work running again tells nothing twice. */
+	schedule_work(&a->config);
+	flush_work(&a->config);
+	KUNIT_EXPECT_EQ(test, mpio_events(), ev + 1);
+
+	/* Back before the work ran: failed, then reinstated. */
+	KUNIT_EXPECT_EQ(test, mpio_path_reinstate(a, false), 0);
+	KUNIT_EXPECT_EQ(test, mpio_events(), ev + 2);
+	KUNIT_EXPECT_TRUE(test, mpio_path_fail_io(a, -ETIMEDOUT));
+	KUNIT_EXPECT_EQ(test, mpio_path_reinstate(a, false), 0);
+	KUNIT_EXPECT_EQ(test, mpio_events(), ev + 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->fail_event), 0);
+	KUNIT_EXPECT_EQ(test, state(a), MPIO_PATH_ACTIVE);
+	KUNIT_EXPECT_EQ(test, active_mask(d), BIT(a->id) | BIT(b->id));
+}
+
 static void admin_failed_path_needs_admin(struct kunit *test)
 {
 	struct mpio_dev *d = real_dev(test, FTIO_FAILBACK_IMMEDIATE, 0);
@@ -1033,6 +1093,7 @@ static struct kunit_case ftio_mpio_cases[] = {
 	KUNIT_CASE_SLOW(failback_deferred),
 	KUNIT_CASE_SLOW(failback_deferred_rearmed),
 	KUNIT_CASE(fail_and_reinstate),
+	KUNIT_CASE(io_error_event_from_work),
 	KUNIT_CASE(admin_failed_path_needs_admin),
 	KUNIT_CASE_SLOW(flapping_path_held_down),
 	KUNIT_CASE_SLOW(repeatedly_failed_path_comes_back_marginal),

@@ -9,6 +9,7 @@
 
 #include <linux/device.h>
 #include <linux/module.h>
+#include <kunit/visibility.h>
 
 #include "mpio.h"
 
@@ -20,6 +21,7 @@ struct ftio_module mpio_module = {
 	.nl_handlers = mpio_nl_handlers,
 	.n_nl_handlers = ARRAY_SIZE(mpio_nl_handlers),
 };
+EXPORT_SYMBOL_IF_KUNIT(mpio_module);
 
 /* Is the disk of this path @dev itself, or below it? */
 static bool mpio_path_below(struct mpio_path *p, struct device *dev)

@@ -214,23 +214,15 @@ void mpio_rebuild_active(struct mpio_dev *d)
 }
 EXPORT_SYMBOL_IF_KUNIT(mpio_rebuild_active);
 
-/**
- * mpio_path_fail() - take a path out of service after an error
- * @p: the path
- * @err: negative errno of the error
- * @why: for the event
- *
- * Context: any (I/O completion included); the rebuild runs in a work item.
- */
-void mpio_path_fail(struct mpio_path *p, int err, const char *why)
+/* Take @p out of service; false if it was out already. */
+static bool mpio_path_mark_failed(struct mpio_path *p, int err, unsigned long now)
 {
-	unsigned long now = jiffies;
 	int st = atomic_read(&p->state);
 	unsigned int flap = READ_ONCE(flap_fails);
 
 	do {
 		if (!mpio_usable(st))
-			return;	/* failed or removed already */
+			return false;	/* failed or removed already */
 	} while (!atomic_try_cmpxchg(&p->state, &st, MPIO_PATH_FAILED));
 
 	WRITE_ONCE(p->last_error, err);
@@ -239,15 +231,66 @@ void mpio_path_fail(struct mpio_path *p, int err, const char *why)
 	if (!READ_ONCE(p->admin_down) &&
 	    mpio_hist_add(&p->fails, now, flap ? flap : UINT_MAX, MPIO_WINDOW))
 		WRITE_ONCE(p->hold_until, now + READ_ONCE(hold_down) * HZ);
+	return true;
+}
+
+static void mpio_path_failed_event(struct mpio_path *p, const char *why, int err)
+{
 	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_FAILED,
-			disk_to_dev(p->dev->disk), p->name,
+			READ_ONCE(p->dev->dying) ? NULL : disk_to_dev(p->dev->disk),
+			p->name,
 			"%s: path %u (%s) failed: %s (%d)%s", p->dev->name, p->id,
 			p->name, why, err,
-			time_after(READ_ONCE(p->hold_until), now) ?
+			time_after(READ_ONCE(p->hold_until), jiffies) ?
 			"; flapping, held down" : "");
+}
+
+/* The event mpio_path_fail_io() left to the work item, if not sent yet. */
+static void mpio_path_flush_fail_event(struct mpio_path *p)
+{
+	if (atomic_xchg(&p->fail_event, 0))
+		mpio_path_failed_event(p, "I/O error", READ_ONCE(p->last_error));
+}
+
+/**
+ * mpio_path_fail() - take a path out of service after an error
+ * @p: the path
+ * @err: negative errno of the error
+ * @why: for the event
+ *
+ * Context: any; the rebuild runs in a work item.
+ */
+void mpio_path_fail(struct mpio_path *p, int err, const char *why)
+{
+	if (!mpio_path_mark_failed(p, err, jiffies))
+		return;
+	mpio_path_failed_event(p, why, err);
 	queue_work(mpio_wq, &p->config);
 }
 EXPORT_SYMBOL_IF_KUNIT(mpio_path_fail);
+
+/**
+ * mpio_path_fail_io() - take a path out of service after an I/O error
+ * @p: the path
+ * @err: negative errno of the error
+ *
+ * As mpio_path_fail(), but neither the event nor the rebuild is started
+ * here: the caller first sends what failed on its way to another path,
+ * then queues @p->config, whose work item sends the event. The event
+ * goes to the kernel log too, and a serial console prints it with
+ * interrupts off; the I/O failing over does not wait for that.
+ *
+ * Context: I/O completion.
+ * Return: true if this call failed the path (queue @p->config then).
+ */
+bool mpio_path_fail_io(struct mpio_path *p, int err)
+{
+	if (!mpio_path_mark_failed(p, err, jiffies))
+		return false;
+	atomic_set(&p->fail_event, 1);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(mpio_path_fail_io);
 
 /**
  * mpio_path_fail_admin() - fail a path until the administrator says
@@ -279,6 +322,7 @@ int mpio_path_reinstate(struct mpio_path *p, bool by_admin)
 	int st, ret = 0;
 
 	mutex_lock(&d->lock);
+	mpio_path_flush_fail_event(p);	/* failed before it is back */
 	st = atomic_read(&p->state);
 	if (st != MPIO_PATH_FAILED) {
 		ret = -EINVAL;
@@ -330,6 +374,7 @@ VISIBLE_IF_KUNIT void mpio_path_config_work(struct work_struct *work)
 	struct mpio_dev *d = p->dev;
 
 	mutex_lock(&d->lock);
+	mpio_path_flush_fail_event(p);
 	mpio_path_promote(p);
 	mpio_rebuild_active(d);
 	mutex_unlock(&d->lock);
@@ -658,6 +703,7 @@ int mpio_path_remove(struct mpio_path *p, struct netlink_ext_ack *extack)
 	list_del_rcu(&p->node);
 	d->npaths--;
 	mpio_rebuild_active(d);
+	mpio_path_flush_fail_event(p);	/* failed before it is removed */
 	ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_REMOVED,
 			d->dying ? NULL : disk_to_dev(d->disk), p->name,
 			"%s: path %u (%s) removed", d->name, p->id, p->name);
