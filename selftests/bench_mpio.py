@@ -399,15 +399,16 @@ def main():
     print(f"{'':14} {'reads that failed over':>24}   {'any read, worst ms':>24}  errors")
     print(f"{'':14} {'worst ms':>10} {'reads':>13}   {f'{STALL_WINDOW_MS} ms after':>12} "
           f"{'before':>11}")
-    med = {}
+    s_med = {}
     for kind, label in (("mpio", "mpio"), ("dm", "dm-multipath")):
-        med[kind] = statistics.median(st[kind]) if st[kind] else float("nan")
-        print(f"{label:14} {med[kind]:10.2f} {statistics.median(n_over[kind]):13.0f}   "
+        s_med[kind] = statistics.median(st[kind]) if st[kind] else float("nan")
+        print(f"{label:14} {s_med[kind]:10.2f} {statistics.median(n_over[kind]):13.0f}   "
               f"{statistics.median(st_after[kind]):12.1f} "
               f"{statistics.median(st_before[kind]):11.1f}  {errs[kind]}")
         print(f"{'':14} rounds: {' '.join(f'{v:.2f}' for v in st[kind])}")
-    met = med["mpio"] < med["dm"]
+    met = s_med["mpio"] < s_med["dm"]
     print(f"{'goal: mpio lower (reads that failed over)':44} {'met' if met else 'NOT met':>8}")
+
 
 if __name__ == "__main__":
     main()
