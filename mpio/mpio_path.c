@@ -215,8 +215,9 @@ void mpio_rebuild_active(struct mpio_dev *d)
 EXPORT_SYMBOL_IF_KUNIT(mpio_rebuild_active);
 
 /* Take @p out of service; false if it was out already. */
-static bool mpio_path_mark_failed(struct mpio_path *p, int err, unsigned long now)
+static bool mpio_path_mark_failed(struct mpio_path *p, int err)
 {
+	unsigned long now = jiffies;
 	int st = atomic_read(&p->state);
 	unsigned int flap = READ_ONCE(flap_fails);
 
@@ -262,7 +263,7 @@ static void mpio_path_flush_fail_event(struct mpio_path *p)
  */
 void mpio_path_fail(struct mpio_path *p, int err, const char *why)
 {
-	if (!mpio_path_mark_failed(p, err, jiffies))
+	if (!mpio_path_mark_failed(p, err))
 		return;
 	mpio_path_failed_event(p, why, err);
 	queue_work(mpio_wq, &p->config);
@@ -285,7 +286,7 @@ EXPORT_SYMBOL_IF_KUNIT(mpio_path_fail);
  */
 bool mpio_path_fail_io(struct mpio_path *p, int err)
 {
-	if (!mpio_path_mark_failed(p, err, jiffies))
+	if (!mpio_path_mark_failed(p, err))
 		return false;
 	atomic_set(&p->fail_event, 1);
 	return true;
