@@ -259,9 +259,8 @@ RQ_FAILED = re.compile(r"block_rq_(?:complete|requeue): (\d+),(\d+) \S+ \(\S*\) 
 def tracing(devts=None):
     """Without @devts, start recording the block layer's failed and
     requeued requests; with them, stop and return the sectors of those
-    recorded on the devices @devts ((major, minor) pairs)."""
-    if not os.path.exists(f"{TRACING}/trace"):
-        sh(f"mount -t tracefs nodev {TRACING}")
+    recorded on the devices @devts ((major, minor) pairs). The guest's
+    init (selftests/vm/guest-main.sh) has mounted tracefs."""
     complete = f"{TRACING}/events/block/block_rq_complete"
     requeue = f"{TRACING}/events/block/block_rq_requeue"
     if devts is None:
