@@ -26,8 +26,8 @@ fio's per-I/O log; beside it the worst of any read in the
 STALL_WINDOW_MS after the failure and before it, where the guest's own
 hiccups (5 to 30 ms under TCG) show. mpio against dm-multipath
 (request-based, as multipathd sets it up), alternating (each goes first
-in every other round), the median of the failures of
-FTIO_BENCH_STALL_ROUNDS (9) rounds.
+in every other round): the median of FTIO_BENCH_STALL_ROUNDS (9)
+rounds' worst, and of every failure's.
 """
 
 import glob
@@ -349,7 +349,7 @@ def stall(kind):
     # completes after its failure at an offset the path failed; the
     # first such completion of each offset is its own (an offset read
     # again later is another read).
-    res = [{"over": 0.0, "n": 0, "after": 0.0, "before": 0.0, "seen": set()} for _ in fails]
+    res = [{"over": 0.0, "after": 0.0, "before": 0.0, "seen": set()} for _ in fails]
     with open(f"{log}_clat.1.log") as f:
         for line in f:
             fields = [int(x) for x in line.split(",")[:5]]
@@ -443,7 +443,7 @@ def main():
           f"{f'{STALL_WINDOW_MS} ms after':>12} {'before':>11}")
     s_med = {}
     for kind, label in (("mpio", "mpio"), ("dm", "dm-multipath")):
-        s_med[kind] = statistics.median(round_worst[kind]) if st[kind] else float("nan")
+        s_med[kind] = statistics.median(round_worst[kind]) if round_worst[kind] else float("nan")
         typical = statistics.median(st[kind]) if st[kind] else float("nan")
         print(f"{label:14} {s_med[kind]:11.2f} {typical:14.2f} {statistics.median(n_over[kind]):5.0f}   "
               f"{statistics.median(st_after[kind]):12.1f} "
