@@ -265,23 +265,25 @@ RQ_FAILED = re.compile(r"block_rq_(?:complete|requeue): (\d+),(\d+) \S+ \(\S*\) 
 
 def tracing_start():
     """Record the block layer's failed and requeued requests."""
-    write(f"{TRACING}/trace", "")
     write(f"{TRACE_COMPLETE}/filter", "error != 0")
     write(f"{TRACE_COMPLETE}/enable", "1")
     write(f"{TRACE_REQUEUE}/enable", "1")
 
 
+def tracing_clear():
+    """Empty the buffer; recording goes on."""
+    write(f"{TRACING}/trace", "")
+
+
 def tracing_take(devts):
-    """The sectors of the requests recorded since the last call (or the
-    start) on the devices @devts ((major, minor) pairs); recording goes
-    on, from an empty buffer."""
+    """The sectors of the requests recorded since the buffer was last
+    emptied on the devices @devts ((major, minor) pairs)."""
     sectors = set()
     with open(f"{TRACING}/trace") as f:
         for line in f:
             m = RQ_FAILED.search(line)
             if m and (int(m[1]), int(m[2])) in devts:
                 sectors.add(int(m[3]))
-    write(f"{TRACING}/trace", "")
     return sectors
 
 
@@ -326,7 +328,7 @@ def stall(kind):
     time.sleep(STALL_LEAD_S)
     fails = []
     for _ in range(STALL_FAILS):
-        tracing_take(watch)
+        tracing_clear()
         t0 = time.time()
         write(f"/sys/block/{disks[0]}/device/state", "offline\n")
         time.sleep(STALL_WINDOW_MS / 1000)
