@@ -4,13 +4,16 @@
 #   make                 modules for KDIR and the ftioctl tool
 #   make modules         the kernel modules only (KDIR=... to choose the kernel)
 #   make install         modules + ftioctl + man page
-#   make check           every test on every kernel (installs what it needs)
+#   make check           the tests, each on the kernels where it tells
+#                        something (installs what it needs; what CI runs)
+#   make check-full      every test on every kernel, with the long soaks
 #   make demo            the guided tour, in a guest
 #   make bench           benchmarks, in a guest
 #   make lint            checkpatch --strict, W=1 and sparse
 #
 # KDIR defaults to the running kernel's build tree. Variables for make
-# check: SUITE=name to run one suite (SUITE=a,b for several), KERNELS="distro debug" to choose.
+# check: SUITE=name to run one suite (SUITE=a,b for several), KERNELS="distro debug" to choose,
+# DEADLINE=minutes for the global deadline (80).
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 DESTDIR ?=
@@ -21,7 +24,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 PROBES := compat/generated/ftio_probes.h
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR)
 
-.PHONY: all modules ftioctl install modules_install clean check demo bench \
+.PHONY: all modules ftioctl install modules_install clean check check-full demo bench \
 	lint deps kdir-check regen FORCE
 
 all: modules ftioctl
@@ -77,13 +80,23 @@ deps:
 lint: deps
 	@scripts/lint.sh
 
-check: deps
-	@selftests/run.py $(if $(SUITE),--suite $(SUITE)) $(if $(KERNELS),--kernels "$(KERNELS)")
+# The time apt-get takes counts: the run's phase table and its global
+# deadline start before it.
+CHECK_ARGS = $(if $(SUITE),--suite $(SUITE)) $(if $(KERNELS),--kernels "$(KERNELS)") \
+	$(if $(DEADLINE),--deadline $(DEADLINE))
+check:
+	@t0=$$(date +%s); scripts/deps.sh && \
+	selftests/run.py --t0 $$t0 --deps-time $$(($$(date +%s) - t0)) $(CHECK_ARGS)
+
+check-full:
+	@t0=$$(date +%s); scripts/deps.sh && \
+	selftests/run.py --tier full --t0 $$t0 --deps-time $$(($$(date +%s) - t0)) $(CHECK_ARGS)
 
 demo: deps
 	@selftests/demo.sh
 
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	@selftests/bench.sh
 
 FORCE:

@@ -6,7 +6,8 @@
 #
 # Usage: build-kmods.sh KDIR WORKDIR [MAKE-ARGS...]
 #   Leaves the modules in WORKDIR/src, the build's output in
-#   WORKDIR/build.log, and lists the modules' paths on stdout.
+#   WORKDIR/build.log, WORKDIR/built once it succeeded, and lists the
+#   modules' paths on stdout.
 #   MAKE-ARGS (W=1, C=2, ...) go to the kernel build.
 set -euo pipefail
 
@@ -16,11 +17,13 @@ shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 mkdir -p "$work/src"
+rm -f "$work/built"
 rsync -a --delete --exclude=/build/ --exclude=/.git/ --exclude='*.o' \
 	--exclude='*.ko' --exclude='*.cmd' --exclude=/compat/generated/ \
 	--exclude='*.mod' --exclude='*.mod.c' --exclude='*.symvers' \
 	--exclude='*.order' --exclude=/tools/ \
 	"$top/" "$work/src/"
-make -C "$work/src" KDIR="$kdir" FTIO_TESTS=y "$@" modules >"$work/build.log" 2>&1 ||
+make -j"$(nproc)" -C "$work/src" KDIR="$kdir" FTIO_TESTS=y "$@" modules >"$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; exit 1; }
+touch "$work/built"
 find "$work/src" -name '*.ko' | sort

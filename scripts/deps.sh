@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian 12 packages that building and testing ftio need, if
 # any is missing. This is the one list; README.md refers to it.
+#
+# Usage: deps.sh [bench]   bench: also what make bench needs (matplotlib
+#                          for its plots)
 set -euo pipefail
 
 packages=(
 	# building the modules and the tool
 	gcc make libc6-dev pkg-config kmod bc bison flex libelf-dev libssl-dev
-	dwarves rsync xz-utils cpio libnl-3-dev libnl-genl-3-dev
+	dwarves rsync xz-utils cpio libnl-3-dev libnl-genl-3-dev ccache
 	# the kernels: Debian's 6.12 and 6.1 with headers, and 6.12's source
 	# for the debug kernel and the kernel's own tools (checkpatch, ynl,
 	# kunit.py, kselftest_harness.h)
@@ -20,6 +23,7 @@ packages=(
 	qemu-system-x86 busybox-static iproute2 util-linux procps
 	fio dmsetup multipath-tools nvme-cli sg3-utils
 )
+[ "${1:-}" = bench ] && packages+=(python3-matplotlib)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -28,16 +28,27 @@ hiccups (5 to 30 ms under TCG) show. mpio against dm-multipath
 (request-based, as multipathd sets it up), alternating (each goes first
 in every other round): the median of FTIO_BENCH_STALL_ROUNDS (9)
 rounds' worst, and of every failure's.
+
+The raw data (every run's IOPS, every round's ratios, every failure's
+latencies) goes to FTIO_BENCH_OUT/mpio.json and each stall round's
+per-I/O fio log, gzipped, beside it (stall-KIND-rROUND.log.gz, with the
+failures' times in mpio.json), from which selftests/bench_plot.py draws
+IOPS and latency across the failures.
 """
 
 import glob
+import gzip
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 7
 STALL_ROUNDS = int(os.environ.get("FTIO_BENCH_STALL_ROUNDS", "9"))
@@ -110,12 +121,23 @@ def bracketed_rounds(ref, runs):
     return values, ratios
 
 
+class Ratio(float):
+    """A median of per-round ratios that keeps the ratios (.values)."""
+
+
 def median_ratio(ratios, label=None):
-    """The median of per-round @ratios; with @label, the ratios behind
-    it are printed too, as the pool rows show them."""
+    """The median of per-round @ratios (a Ratio); with @label, the ratios
+    behind it are printed too, as the pool rows show them."""
     if label:
         print(f"# {label}: ratios {' '.join(f'{r:.3f}' for r in ratios)}", flush=True)
-    return statistics.median(ratios)
+    r = Ratio(statistics.median(ratios))
+    r.values = list(ratios)
+    return r
+
+
+def rng(r):
+    """'(min-max)' of the ratios behind a median."""
+    return f"({min(r.values):.2f}-{max(r.values):.2f})"
 
 
 def mpio_iops(paths):
@@ -189,6 +211,7 @@ def throughput():
             ("stats", lambda: remap(True, True)), ("mpio", lambda: mpio_iops(paths)),
             ("dm-rq", lambda: on_dm(False)), ("dm-bio", lambda: on_dm(True))]
     values, rows = bracketed_rounds(raw, runs)
+    benchlib.save("mpio-throughput", {"iops": values, "ratios_to_raw": rows})
     r_raw = median_ratio(rows["mpio"], "mpio / raw")
     r_dm = median_ratio([m / max(a, b) for m, a, b in
                          zip(rows["mpio"], rows["dm-rq"], rows["dm-bio"])],
@@ -250,6 +273,7 @@ def nvme():
     """mpio over two NVMe controllers, each run between two of native NVMe
     multipath."""
     values, rows = bracketed_rounds(nvme_native, [("mpio", nvme_mpio)])
+    benchlib.save("mpio-nvme", {"iops": values, "ratios_to_native": rows})
     sh("modprobe -r nvme nvme_core", check=False)
     med = {"native": statistics.median(values["ref"]), "mpio": statistics.median(values["mpio"])}
     return med, median_ratio(rows["mpio"], "mpio / native NVMe multipath")
@@ -293,7 +317,7 @@ def tracing_stop():
     write(f"{TRACE_COMPLETE}/filter", "0")
 
 
-def stall(kind):
+def stall(kind, rnd):
     """One path of two goes offline under load, STALL_FAILS times, each
     time back in service (by hand) before the next. Returns one tuple per
     failure: the worst latency (ms) of the reads that failed over and
@@ -364,6 +388,9 @@ def stall(kind):
                         r["over"] = max(r["over"], lat)
                 elif failed_at - STALL_WINDOW_MS <= when < failed_at:
                     r["before"] = max(r["before"], lat)
+    with open(f"{log}_clat.1.log", "rb") as src, \
+            gzip.open(benchlib.out_path(f"stall-{kind}-r{rnd}.log.gz"), "wb") as dst:
+        shutil.copyfileobj(src, dst)
     for f in glob.glob(f"{log}_*.log"):
         os.unlink(f)
     if kind == "mpio":
@@ -371,7 +398,8 @@ def stall(kind):
     else:
         dm_down()
     sh("modprobe -r scsi_debug", check=False)
-    return [(r["over"], len(r["seen"]), r["after"], r["before"]) for r in res], errors
+    return [(r["over"], len(r["seen"]), r["after"], r["before"]) for r in res], errors, \
+        [t for t, _ in fails]
 
 
 def main():
@@ -396,9 +424,15 @@ def main():
     st_after = {"mpio": [], "dm": []}
     st_before = {"mpio": [], "dm": []}
     errs = {"mpio": 0, "dm": 0}
+    raw = {"mpio": [], "dm": []}
     for r in range(STALL_ROUNDS):
         for kind in ("mpio", "dm") if r % 2 == 0 else ("dm", "mpio"):
-            fails, errors = stall(kind)
+            fails, errors, times = stall(kind, r)
+            raw[kind].append({"round": r, "fail_times_ms": times, "errors": errors,
+                              "log": f"stall-{kind}-r{r}.log.gz",
+                              "failures": [dict(zip(("worst_failed_over_ms", "reads_failed_over",
+                                                     "worst_after_ms", "worst_before_ms"), f))
+                                           for f in fails]})
             over = [worst_over for worst_over, n, _, _ in fails if n]
             st[kind] += over
             if over:
@@ -410,6 +444,8 @@ def main():
             errs[kind] += errors
     for k, v in saved.items():
         write(f"{params}/{k}", v)
+    benchlib.save("mpio-stall", {"window_ms": STALL_WINDOW_MS, "fails_per_round": STALL_FAILS,
+                                 "rounds": raw})
     print(f"\nmpio benchmarks on {os.uname().release}, {NCPU} vCPUs: 4k randread, "
           f"libaio, iodepth 32, {NCPU} jobs; medians of {ROUNDS} rounds, each device between two runs of the reference\n")
     print(f"{'device':34} {'IOPS':>9}")
@@ -421,21 +457,21 @@ def main():
                      ("stats", "remap, hooked, I/O statistics")):
         print(f"{label:34} {med[k]:9.0f}")
     print()
-    print(f"{'ratio':44} {'value':>6}  goal")
-    print(f"{'mpio / raw null_blk':44} {r_raw:6.2f}  >= 0.85")
-    print(f"{'dm-multipath request-based / raw':44} {dm_rq:6.2f}  (reference)")
-    print(f"{'dm-multipath bio-based / raw':44} {dm_bio:6.2f}  (reference)")
-    print(f"{'bare remap / raw':44} {floor['remap']:6.2f}  (floor of bio-based stacking)")
-    print(f"{'remap, completion hooked / raw':44} {floor['hooked']:6.2f}  (floor with failover's hook)")
-    print(f"{'remap, hooked, I/O statistics / raw':44} {floor['stats']:6.2f}  "
+    print(f"{'ratio (median of the rounds, min-max)':44} {'value':>6} {'':11}  goal")
+    print(f"{'mpio / raw null_blk':44} {r_raw:6.2f} {rng(r_raw):>11}  >= 0.85")
+    print(f"{'dm-multipath request-based / raw':44} {dm_rq:6.2f} {rng(dm_rq):>11}  (reference)")
+    print(f"{'dm-multipath bio-based / raw':44} {dm_bio:6.2f} {rng(dm_bio):>11}  (reference)")
+    print(f"{'bare remap / raw':44} {floor['remap']:6.2f} {rng(floor['remap']):>11}  (floor of bio-based stacking)")
+    print(f"{'remap, completion hooked / raw':44} {floor['hooked']:6.2f} {rng(floor['hooked']):>11}  (floor with failover's hook)")
+    print(f"{'remap, hooked, I/O statistics / raw':44} {floor['stats']:6.2f} {rng(floor['stats']):>11}  "
           "(the same, accounting as mpio does)")
-    print(f"{'mpio / remap, hooked, I/O statistics':44} {r_floor:6.2f}  (what mpio adds to it)")
-    print(f"{'mpio / better dm-multipath':44} {r_dm:6.2f}  >= 1.15")
+    print(f"{'mpio / remap, hooked, I/O statistics':44} {r_floor:6.2f} {rng(r_floor):>11}  (what mpio adds to it)")
+    print(f"{'mpio / better dm-multipath':44} {r_dm:6.2f} {rng(r_dm):>11}  >= 1.15")
     print()
     print(f"{'device (QEMU NVMe, 2 controllers)':34} {'IOPS':>9}")
     print(f"{'native NVMe multipath, numa':34} {nmed['native']:9.0f}")
     print(f"{'mpio over the 2 controllers':34} {nmed['mpio']:9.0f}")
-    print(f"{'mpio / native NVMe multipath':44} {r_nvme:6.2f}  >= 1.00")
+    print(f"{'mpio / native NVMe multipath':44} {r_nvme:6.2f} {rng(r_nvme):>11}  >= 1.00")
     print()
     print(f"failover stall: one of two scsi_debug paths offline under fio (4k randread, "
           f"iodepth 16), {STALL_FAILS} times a round, back after {STALL_WINDOW_MS} ms; "

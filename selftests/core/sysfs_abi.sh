@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Every file under /sys/kernel/ftio has an entry in Documentation/ABI and
-# every entry names a file that exists, with every shipped module loaded.
+# every entry names a file that exists, with every shipped module loaded;
+# one test per attribute group (a directory, or its pattern).
 . "$(dirname "$0")/../lib/ftio.sh"
 
 ftio_unload_all
@@ -41,12 +42,28 @@ for top in tops:
 def report(good, desc, detail=""):
     print("ok" if good else "fail", desc, detail, sep="\t")
 report(len(files) > 0 and len(entries) > 0, "there are files and entries")
-for f in sorted(files):
-    report(any(matches(f, e) for e in entries), f"{f} is documented",
-           "no What: entry matches it")
+# One test per attribute group: the files of one directory (its
+# documented pattern, <placeholders> and all), all documented, and every
+# entry documented there present.
+groups = {}
 for e in entries:
-    report(any(matches(f, e) for f in files), f"{e} exists",
-           "documented but absent with every module loaded")
+    groups.setdefault(os.path.dirname(e), {"undoc": [], "absent": [], "n": 0})
+for f in sorted(files):
+    match = next((e for e in entries if matches(f, e)), None)
+    key = os.path.dirname(match) if match else os.path.dirname(f)
+    g = groups.setdefault(key, {"undoc": [], "absent": [], "n": 0})
+    g["n"] += 1
+    if not match:
+        g["undoc"].append(f)
+for e in entries:
+    if not any(matches(f, e) for f in files):
+        groups[os.path.dirname(e)]["absent"].append(e)
+for key in sorted(groups):
+    g = groups[key]
+    detail = "; ".join([f"{f}: no What: entry matches it" for f in g["undoc"]] +
+                       [f"{e}: documented but absent with every module loaded"
+                        for e in g["absent"]])
+    report(not detail, f"{key}/: {g['n']} files, each documented, each entry there", detail)
 PY
 )
 [ -e /sys/block/mpio0 ] && echo abi >/sys/kernel/ftio/mpio/delete

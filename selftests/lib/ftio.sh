@@ -94,9 +94,52 @@ wait_for() {
 	done
 }
 
+# Rounds of a failover scenario: 2, or more for make check-full's soak.
+ftio_rounds() { [ "${FTIO_SOAK:-0}" = 1 ] && echo 6 || echo 2; }
+
+# fio_start PREFIX FIO-ARGS...: fio in the background until fio_stop
+# (at most FTIO_FIO_MAX s, 900), its JSON report in PREFIX.json and its
+# other output in PREFIX.out. A scenario runs its load for as long as its
+# rounds take, not for a fixed time.
+fio_start() {
+	local prefix=$1
+	shift
+	fio "$@" --time_based --runtime="${FTIO_FIO_MAX:-900}" --output-format=json \
+		--output="$prefix.json" >"$prefix.out" 2>&1 &
+	_fio_pid=$!
+}
+
+# fio_stop: (with check, not ok: fio is this shell's child) stop the fio of fio_start and wait for its report; fails if
+# fio had already ended (it cannot have: its runtime is the maximum) or
+# ended with an error of its own. fio exits with 128 when a signal ends
+# it.
+fio_stop() {
+	local rc
+	kill -0 "$_fio_pid" 2>/dev/null || { wait "$_fio_pid"; note "fio ended early: $?"; return 1; }
+	kill -TERM "$_fio_pid"
+	wait "$_fio_pid"
+	rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 128 ] || { note "fio exited with $rc"; return 1; }
+}
+
+# ios DISK: the reads and writes DISK (a name in /sys/block) completed.
+ios() { awk '{ print $1 + $5 }' "/sys/block/$1/stat"; }
+
+# io_flows DISK N SECONDS: wait until DISK completes N more I/Os; the
+# evidence that I/O goes on (over a path, or on a device) at this point.
+io_flows() {
+	local want
+	want=$(($(ios "$1") + $2))
+	wait_for "$3" eval "[ \$(ios $1) -ge $want ]"
+}
+
+# path_disk SYSFS-MPIO INDEX: the disk below an mpio device's path.
+path_disk() { cut -d' ' -f1 "$1/paths/$2/dev"; }
+
 # check_fio_clean JSON OUT: a result saying that fio's JSON report shows
-# no error in any job (a verify failure is one) and data written by each;
-# fio's other output (OUT) is shown when there is no report.
+# no error in any job (a verify failure is one) and data written and read
+# back (verified) by each; fio's other output (OUT) is shown when there is
+# no report.
 check_fio_clean() {
 	check "fio saw no error and no verify failure" _fio_clean "$1"
 	[ -s "$1" ] || { note "fio said:"; note "$(cat "$2")"; }
@@ -109,8 +152,10 @@ text = open(sys.argv[1]).read()
 r = json.loads(text[text.index("{"):])
 for j in r["jobs"]:
     assert j["error"] == 0, j["error"]
-    assert j["write"]["io_bytes"] > 0
-print("# wrote", sum(j["write"]["io_bytes"] for j in r["jobs"]) >> 20, "MiB")
+    assert j["write"]["io_bytes"] > 0, "a job wrote nothing"
+    assert j["read"]["io_bytes"] > 0, "a job verified nothing"
+print("# wrote", sum(j["write"]["io_bytes"] for j in r["jobs"]) >> 20, "MiB, verified",
+      sum(j["read"]["io_bytes"] for j in r["jobs"]) >> 20, "MiB")
 PY
 }
 

@@ -9,6 +9,12 @@
  *            "testmod0"); with the device, so each raises a uevent
  *   burst    write N to emit N operator-note events as fast as possible
  *   warn     write 1 to provoke a kernel WARN (tests the runner's detector)
+ *   leak     write SIZE to allocate SIZE bytes and forget them (a kmemleak
+ *            report, for the runner's tests)
+ *   hang     write SECONDS (at most 600) to sleep that long in
+ *            uninterruptible state (a hung-task report)
+ *   oob      write 1 to read one byte past a kmalloc()ed object (a KASAN
+ *            report; refused with -EOPNOTSUPP on a kernel without KASAN)
  *   alloc    write "TAG SIZE COUNT": allocate COUNT objects under TAG
  *            through ftio_pooltag and hold them
  *   free     write "TAG": free the objects held under TAG
@@ -26,6 +32,7 @@
 #include <linux/uaccess.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <ftio/core.h>
 #include <ftio/pooltag.h>
@@ -106,6 +113,56 @@ static ssize_t warn_write(struct file *f, const char __user *ubuf, size_t len,
 			  loff_t *ppos)
 {
 	WARN(1, "ftio_testmod: WARN provoked on purpose\n");
+	return len;
+}
+
+static ssize_t leak_write(struct file *f, const char __user *ubuf, size_t len,
+			  loff_t *ppos)
+{
+	u32 size, unused;
+	int ret = tm_parse(ubuf, len, &size, &unused);
+	char *p;
+
+	if (ret)
+		return ret;
+	if (!size || size > PAGE_SIZE)
+		return -EINVAL;
+	p = kmalloc(size, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0x5a, size);
+	/* Forgotten on purpose: kmemleak must find it. */
+	OPTIMIZER_HIDE_VAR(p);
+	return len;
+}
+
+static ssize_t hang_write(struct file *f, const char __user *ubuf, size_t len,
+			  loff_t *ppos)
+{
+	u32 secs, unused;
+	int ret = tm_parse(ubuf, len, &secs, &unused);
+
+	if (ret)
+		return ret;
+	if (secs > 600)
+		return -EINVAL;
+	schedule_timeout_uninterruptible(secs * HZ);
+	return len;
+}
+
+static ssize_t oob_write(struct file *f, const char __user *ubuf, size_t len,
+			 loff_t *ppos)
+{
+	char *p;
+
+	if (!IS_ENABLED(CONFIG_KASAN))
+		return -EOPNOTSUPP;
+	p = kmalloc(16, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	pr_info("ftio_testmod: reading past an object on purpose: %d\n", READ_ONCE(p[16]));
+	kfree(p);
 	return len;
 }
 
@@ -257,6 +314,21 @@ static const struct file_operations warn_fops = {
 	.write = warn_write,
 };
 
+static const struct file_operations leak_fops = {
+	.owner = THIS_MODULE,
+	.write = leak_write,
+};
+
+static const struct file_operations hang_fops = {
+	.owner = THIS_MODULE,
+	.write = hang_write,
+};
+
+static const struct file_operations oob_fops = {
+	.owner = THIS_MODULE,
+	.write = oob_write,
+};
+
 static int __init tm_init(void)
 {
 	int ret;
@@ -273,6 +345,9 @@ static int __init tm_init(void)
 	debugfs_create_file("emit", 0200, tm_dir, NULL, &emit_fops);
 	debugfs_create_file("burst", 0200, tm_dir, NULL, &burst_fops);
 	debugfs_create_file("warn", 0200, tm_dir, NULL, &warn_fops);
+	debugfs_create_file("leak", 0200, tm_dir, NULL, &leak_fops);
+	debugfs_create_file("hang", 0200, tm_dir, NULL, &hang_fops);
+	debugfs_create_file("oob", 0200, tm_dir, NULL, &oob_fops);
 	debugfs_create_file("alloc", 0200, tm_dir, NULL, &alloc_fops);
 	debugfs_create_file("free", 0200, tm_dir, NULL, &free_fops);
 	debugfs_create_file("mismatch", 0200, tm_dir, NULL, &mismatch_fops);

@@ -38,30 +38,29 @@ check "the device's identity is the namespace's wwid" grep -q '^wwid:nvme\.' "$m
 check "both paths active" bash -c "[ \"\$(cat $m/paths/*/state | sort -u)\" = active ]"
 ok "probe every second, queue while no path" ftioctl mpio set nv0 probe_interval 1 no_path_retry queue
 
-fio --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
+fio_start "$tmp/fio" --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
 	--rw=randwrite --bs=4k --iodepth=8 --numjobs=2 --size=64M \
-	--offset_increment=64M --verify=crc32c --verify_backlog=256 \
-	--verify_fatal=1 --time_based --runtime=60 --output-format=json \
-	--output="$tmp/fio.json" >"$tmp/fio.out" 2>&1 &
-fio=$!
-sleep 3
+	--offset_increment=64M --verify=crc32c --verify_backlog=256 --verify_fatal=1
+check "fio writes to mpio0" io_flows mpio0 256 30
 
-for round in 1 2; do
+for round in $(seq "$(ftio_rounds)"); do
 	ok "round $round: unplug controller nvc2 under I/O" host-ctl qmp device_del '{"id": "nvc2"}'
 	ok "round $round: QEMU reports it gone" host-ctl wait-event DEVICE_DELETED '{"device": "nvc2"}' 60
 	check "round $round: its path is removed, one path left" wait_for 20 bash -c \
 		"[ \$(ls $m/paths | wc -l) = 1 ]"
 	check "round $round: the device awaits the path" grep -q . "$m/awaited"
+	left=$(path_disk "$m" "$(ls "$m/paths")")
+	check "round $round: I/O goes on over the path left ($left)" io_flows "$left" 256 30
 	ok "round $round: plug nvc2 back" host-ctl qmp device_add \
 		'{"driver": "nvme", "id": "nvc2", "serial": "FTIO-NVME", "subsys": "nvs", "bus": "rp5"}'
 	check "round $round: the path is added back by itself" wait_for 60 bash -c \
 		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
 	check "round $round: nothing awaited any more" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
-	sleep 2
+	back=$(path_disk "$m" "$(ls "$m/paths" | sort -n | tail -n1)")
+	check "round $round: I/O flows over the path added back ($back)" io_flows "$back" 256 30
 done
 
-wait $fio
-check "fio finished" [ $? = 0 ]
+check "fio stops when the rounds end" fio_stop
 check_fio_clean "$tmp/fio.json" "$tmp/fio.out"
 check "the removals were events" bash -c \
 	"[ \$(ftioctl events | grep -c mpio-path-removed) -ge 2 ]"

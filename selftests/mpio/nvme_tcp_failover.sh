@@ -71,29 +71,26 @@ ok "probe every second, queue while no path" ftioctl mpio set tcp0 probe_interva
 # over a socket the target just closed: that raises SIGPIPE in fio (a
 # kernel matter, not mpio's). fio inherits the signal ignored.
 trap '' PIPE
-fio --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
+fio_start "$tmp/fio" --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
 	--rw=randwrite --bs=4k --iodepth=8 --numjobs=2 --size=64M \
-	--offset_increment=64M --verify=crc32c --verify_backlog=256 \
-	--verify_fatal=1 --time_based --runtime=50 --output-format=json \
-	--output="$tmp/fio.json" >"$tmp/fio.out" 2>&1 &
-fio=$!
-sleep 3
+	--offset_increment=64M --verify=crc32c --verify_backlog=256 --verify_fatal=1
+check "fio writes to mpio0" io_flows mpio0 256 30
 
-for round in 1 2; do
+for round in $(seq "$(ftio_rounds)"); do
 	for i in 0 1; do
 		port=$(port_of "${ctrls[$i]}")
 		rm "$cfs/ports/$port/subsystems/$nqn"
 		check "round $round: path $i fails when port $port goes" \
 			wait_for 20 bash -c "[ \$(cat $m/paths/$i/state) = failed ]"
-		sleep 1
+		check "round $round: I/O goes on over path $((1 - i))" \
+			io_flows "$(path_disk "$m" $((1 - i)))" 256 30
 		ln -s "$s" "$cfs/ports/$port/subsystems/$nqn"
 		check "round $round: ${ctrls[$i]} reconnects and the probe reinstates path $i" \
 			wait_for 30 bash -c "[ \$(cat $m/paths/$i/state) = active ]"
 	done
 done
 
-wait $fio
-check "fio finished" [ $? = 0 ]
+check "fio stops when the rounds end" fio_stop
 trap - PIPE
 check_fio_clean "$tmp/fio.json" "$tmp/fio.out"
 check "four path failures were events" bash -c \

@@ -60,22 +60,19 @@ fi
 echo 1 >$m/probe_interval
 echo -1 >$m/no_path_retry
 
-fio --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
+fio_start "$tmp/fio" --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
 	--rw=randwrite --bs=4k --iodepth=8 --numjobs=2 --size=64M \
-	--offset_increment=64M --verify=crc32c --verify_backlog=256 \
-	--verify_fatal=1 --time_based --runtime=45 --output-format=json \
-	--output="$tmp/fio.json" >"$tmp/fio.out" 2>&1 &
-fio=$!
-sleep 3
+	--offset_increment=64M --verify=crc32c --verify_backlog=256 --verify_fatal=1
+check "fio writes to mpio0" io_flows mpio0 256 30
 
 state_of() { cat "$m/paths/$1/state"; }
-for round in 1 2; do
+for round in $(seq "$(ftio_rounds)"); do
 	for i in 0 1; do
 		d=${disks[$i]}
 		echo offline >/sys/block/$d/device/state
 		check "round $round: path $i fails when $d goes offline" \
 			wait_for 15 bash -c "[ \$(cat $m/paths/$i/state) = failed ]"
-		sleep 2
+		check "round $round: I/O goes on over ${disks[1 - i]}" io_flows "${disks[1 - i]}" 256 30
 		echo running >/sys/block/$d/device/state
 		check "round $round: the probe reinstates path $i" \
 			wait_for 15 bash -c "[ \$(cat $m/paths/$i/state) = active ]"
@@ -115,8 +112,8 @@ else
 fi
 check "as path 2, on $new" bash -c "[ \$(cut -d' ' -f1 $m/paths/2/dev) = $new ]"
 
-wait $fio
-check "fio finished" [ $? = 0 ]
+check "I/O flows over the path added back" io_flows "$new" 256 30
+check "fio stops when the rounds end" fio_stop
 check_fio_clean "$tmp/fio.json" "$tmp/fio.out"
 check "path failures were events" bash -c "ftioctl events | grep -c mpio-path-failed | grep -qv '^0$'"
 check "reinstatements were events" bash -c "ftioctl events | grep -q mpio-path-reinstated"

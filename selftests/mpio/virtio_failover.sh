@@ -63,29 +63,28 @@ check "with the reason" bash -c \
 	"ftioctl mpio path add vb0 $other 2>&1 | grep -q 'unique id'"
 
 ftioctl mpio set vb0 probe_interval 1 no_path_retry queue >/dev/null
-fio --name=verify --filename="/dev/$dev" --ioengine=libaio --direct=1 \
+fio_start "$tmp/fio" --name=verify --filename="/dev/$dev" --ioengine=libaio --direct=1 \
 	--rw=randwrite --bs=4k --iodepth=8 --numjobs=2 --size=64M \
-	--offset_increment=64M --verify=crc32c --verify_backlog=256 \
-	--verify_fatal=1 --time_based --runtime=50 --output-format=json \
-	--output="$tmp/fio.json" >"$tmp/fio.out" 2>&1 &
-fio=$!
-sleep 3
+	--offset_increment=64M --verify=crc32c --verify_backlog=256 --verify_fatal=1
+check "fio writes to $dev" io_flows "$dev" 256 30
 
-for round in 1 2; do
+for round in $(seq "$(ftio_rounds)"); do
 	ok "round $round: unplug vb1 under I/O" host-ctl qmp device_del '{"id": "vb1"}'
 	ok "round $round: QEMU reports it gone" host-ctl wait-event DEVICE_DELETED '{"device": "vb1"}' 60
 	check "round $round: its path is removed, one path left" wait_for 20 bash -c \
 		"[ \$(ls $m/paths | wc -l) = 1 ]"
 	check "round $round: the device awaits the path" grep -q . "$m/awaited"
+	left=$(path_disk "$m" "$(ls "$m/paths")")
+	check "round $round: I/O goes on over the path left ($left)" io_flows "$left" 256 30
 	ok "round $round: plug vb1 back" plug vb1 rp1
 	check "round $round: the path is added back by itself" wait_for 30 bash -c \
 		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
 	check "round $round: nothing awaited any more" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
-	sleep 2
+	back=$(path_disk "$m" "$(ls "$m/paths" | sort -n | tail -n1)")
+	check "round $round: I/O flows over the path added back ($back)" io_flows "$back" 256 30
 done
 
-wait $fio
-check "fio finished" [ $? = 0 ]
+check "fio stops when the rounds end" fio_stop
 check_fio_clean "$tmp/fio.json" "$tmp/fio.out"
 check "the removals were events" bash -c \
 	"[ \$(ftioctl events | grep -c mpio-path-removed) -ge 2 ]"

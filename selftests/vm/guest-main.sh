@@ -61,6 +61,22 @@ done
 leaks=/sys/kernel/debug/kmemleak
 [ -w $leaks ] && echo clear >$leaks
 
+# A task stuck in the kernel for 45 s (FTIO_HUNG_TASK_SECS) is reported,
+# and fails the run, within 10 s more, every time; test suites' timeouts
+# are longer.
+hung=${FTIO_HUNG_TASK_SECS:-45}
+echo "$hung" >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+echo $((hung < 10 ? hung : 10)) >/proc/sys/kernel/hung_task_check_interval_secs 2>/dev/null
+echo -1 >/proc/sys/kernel/hung_task_warnings 2>/dev/null
+
+# The runner's own test (selftests/runner/faults.sh): a KASAN report
+# while the guest boots, on its first boot only.
+if [ "${FTIO_FAULT_BOOT_KASAN:-0}" = 1 ] && [ ! -e "$rundir/boot-fault-done" ]; then
+	touch "$rundir/boot-fault-done"
+	modprobe ftio_testmod && echo 1 >/sys/kernel/debug/ftio_testmod/oob
+	rmmod ftio_testmod ftio_pooltag ftio_core 2>/dev/null
+fi
+
 kmsg "running $rundir/cmd on $rel"
 bash "$rundir/cmd" >"$rundir/output.log" 2>&1 </dev/null
 status=$?

@@ -1,28 +1,74 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Runs in the guest: the tests that selftests/run.py listed in
-# $FTIO_RUNDIR/tests (one "NAME<TAB>COMMAND" a line), each from a clean
-# slate (no ftio module loaded), with its output in
-# $FTIO_RUNDIR/results/NAME.out and its status in NAME.rc. Marks each
-# test on the kernel log so that a kernel report can be traced to it.
+# Runs in the guest: the suites that selftests/run.py listed in
+# $FTIO_RUNDIR/tests (one "NAME<TAB>TIMEOUT<TAB>COMMAND" a line), each
+# from a clean slate (no ftio module loaded) and under its own timeout,
+# with its output in $FTIO_RUNDIR/results/NAME.out, its status in
+# NAME.rc and its duration in NAME.time.
+#
+# Each suite is marked on the kernel log with the jiffies at its begin
+# and end, so that the runner blames a kernel report on the suite that
+# was running, and a kmemleak report on the suite that made the
+# allocation (kmemleak leaves objects younger than 5 s for the next
+# scan). kmemleak, where the kernel has it, is scanned after each suite.
+#
+# FTIO_DEADLINE (seconds of guest uptime, from the runner's global
+# deadline) cuts the run short: a suite is not started when less than
+# FTIO_MIN_SUITE seconds remain (NAME.rc says "notrun"), and none runs
+# beyond the deadline.
 set -u
 . "$(dirname "$0")/../lib/ftio.sh" >/dev/null
 results=$FTIO_RUNDIR/results
 mkdir -p "$results"
-timeout=${FTIO_TEST_TIMEOUT:-900}
+deadline=${FTIO_DEADLINE:-0}
+min_suite=${FTIO_MIN_SUITE:-30}
+leaks=/sys/kernel/debug/kmemleak
 
-while IFS=$'\t' read -r name cmd; do
+jiffies() { awk '/^jiffies:/ { print $2; exit }' /proc/timer_list; }
+uptime_s() { cut -d. -f1 /proc/uptime; }
+
+# Scan for leaks and put what kmemleak found on the console, under a
+# line naming the suite that just ended; then forget them, so each
+# report comes once.
+leak_scan() {
+	[ -w $leaks ] || return 0
+	echo scan >$leaks
+	local found
+	found=$(cat $leaks)
+	if [ -n "$found" ]; then
+		echo "ftio-guest: kmemleak after $1" >/dev/kmsg
+		printf '%s\n' "$found" >/dev/console
+	fi
+	echo clear >$leaks
+}
+
+[ -w $leaks ] && echo clear >$leaks
+while IFS=$'\t' read -r name budget cmd; do
 	[ -n "$name" ] || continue
 	file=${name//\//.}
+	timeout=$budget
+	if [ "$deadline" -gt 0 ]; then
+		left=$((deadline - $(uptime_s)))
+		if [ "$left" -lt "$min_suite" ]; then
+			echo notrun >"$results/$file.rc"
+			echo "== $name: not run, $left s left before the deadline"
+			continue
+		fi
+		[ "$left" -lt "$timeout" ] && timeout=$left
+	fi
 	ftio_unload_all >/dev/null 2>&1
-	echo "ftio-guest: begin test $name" >/dev/kmsg
-	echo "== $name"
-	start=$SECONDS
-	timeout -k 10 "$timeout" bash -c "$cmd" >"$results/$file.out" 2>&1
+	echo "ftio-guest: begin test $name timeout $timeout jiffies $(jiffies)" >/dev/kmsg
+	echo "== $name (timeout $timeout s)"
+	start=$(date +%s.%N)
+	timeout -k 10 "$timeout" bash -c "$cmd" >"$results/$file.out" 2>&1 </dev/null
 	rc=$?
+	end=$(date +%s.%N)
+	ftio_unload_all >/dev/null 2>&1
+	echo "ftio-guest: end test $name status $rc jiffies $(jiffies)" >/dev/kmsg
+	[ "$timeout" -lt "$budget" ] && [ "$rc" = 124 ] && rc=deadline
 	echo "$rc" >"$results/$file.rc"
-	echo "ftio-guest: end test $name (status $rc)" >/dev/kmsg
-	echo "   status $rc after $((SECONDS - start)) s"
+	awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f\n", b - a }' >"$results/$file.time"
+	echo "   status $rc after $(cat "$results/$file.time") s"
+	leak_scan "$name"
 done <"$FTIO_RUNDIR/tests"
-ftio_unload_all >/dev/null 2>&1
 exit 0

@@ -41,14 +41,30 @@ class QMP:
             raise EOFError("QMP socket closed")
         return json.loads(line)
 
-    def command(self, name, **args):
-        """Run one command; return its 'return' value or raise QMPError."""
+    def _read_by(self, deadline, what):
+        """The next message, or TimeoutError ("no @what ...") at the
+        monotonic time @deadline."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no {what} in time")
+        self.sock.settimeout(left)
+        try:
+            return self._read()
+        except socket.timeout:
+            raise TimeoutError(f"no {what} in time")
+        finally:
+            self.sock.settimeout(None)
+
+    def command(self, name, qmp_timeout=30.0, **args):
+        """Run one command; return its 'return' value or raise QMPError
+        (TimeoutError if QEMU does not answer within @qmp_timeout s)."""
         msg = {"execute": name}
         if args:
             msg["arguments"] = args
         self.file.write(json.dumps(msg).encode() + b"\n")
+        deadline = time.monotonic() + qmp_timeout
         while True:
-            reply = self._read()
+            reply = self._read_by(deadline, f"answer to {name} within {qmp_timeout} s")
             if "event" in reply:
                 self.events.append(reply)
                 continue
@@ -77,16 +93,7 @@ class QMP:
                 del self.events[i]
                 return ev
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no {name} event within {timeout} s")
-            self.sock.settimeout(left)
-            try:
-                ev = self._read()
-            except socket.timeout:
-                raise TimeoutError(f"no {name} event within {timeout} s")
-            finally:
-                self.sock.settimeout(None)
+            ev = self._read_by(deadline, f"{name} event within {timeout} s")
             if matches(ev):
                 return ev
             self.events.append(ev)

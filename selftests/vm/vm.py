@@ -37,6 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qmp import QMP, QMPError  # noqa: E402
+import console  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -51,50 +52,16 @@ EXIT_REPORT = 90       # kernel report on the console
 EXIT_NO_STATUS = 91    # guest died before the command finished
 EXIT_TIMEOUT = 92      # hard timeout
 EXIT_SETUP = 93        # the runner could not start the guest
+EXIT_KILLED = 94       # stopped by the runner: a crash, or a suite that overran
 
-# Lines of a kernel console that fail a run. Matched anywhere in a line,
-# since the console prefixes a timestamp.
-REPORT_PATTERNS = [
-    r"BUG: ",
-    r"WARNING: ",
-    r"UBSAN: ",
-    r"\bOops\b",
-    r"Call Trace:",
-    r"general protection fault",
-    r"Kernel panic",
-    r"kernel BUG at",
-    r"unreferenced object 0x",
-    r"kmemleak: .*suspected memory leak",
-    r"KFENCE: ",
-    r"INFO: task .* blocked for more than",
-    r"INFO: (possible|inconsistent|trying to register)",
-    r"ODEBUG: ",
-    r"list_(add|del) corruption",
-    r"Unable to handle kernel",
-    r"RIP: 0010:",
-]
-REPORT_RE = re.compile("|".join(f"(?:{p})" for p in REPORT_PATTERNS))
-EXPECT_BEGIN = "ftio-expect: begin"
-EXPECT_END = "ftio-expect: end"
-
-
-def scan_console(text):
-    """Return the kernel-report lines of a console log, minus those inside
-    expect blocks that the guest marked. Each item is (lineno, line)."""
-    found = []
-    expecting = 0
-    for n, line in enumerate(text.splitlines(), 1):
-        if EXPECT_BEGIN in line:
-            expecting += 1
-            continue
-        if EXPECT_END in line:
-            expecting = max(0, expecting - 1)
-            continue
-        if expecting:
-            continue
-        if REPORT_RE.search(line):
-            found.append((n, line.rstrip()))
-    return found
+# Reading the console: kernel reports and the suites they blame.
+scan_console = console.scan
+report_gist = console.report_gist
+# How long a crash report may take to print before the guest is stopped,
+# and how long past a suite's own timeout (which the guest enforces) the
+# guest may take to get back before the host stops it.
+CRASH_GRACE_S = 5
+OVERRUN_GRACE_S = 60
 
 
 def boot_report(lines, first):
@@ -102,37 +69,24 @@ def boot_report(lines, first):
     the kernel booted, before the guest ran the command (and any ftio
     module)."""
     started = next((i + 1 for i, ln in enumerate(lines)
-                    if "ftio-guest: running" in ln), None)
+                    if console.RUNNING in ln), None)
     return started is None or first < started
 
 
-def report_gist(lines, first):
-    """One line that says what a kernel report is about: for lockdep, the
-    locks of the dependency chain; otherwise the first call-trace frames.
-    lines is the console split in lines, first the report's 1-based line."""
-    body = lines[first - 1:first + 120]
-    locks = []
-    for ln in body:
-        m = re.search(r"-> #\d+ \((.+?)\)\{", ln)
-        if m:
-            locks.append(m.group(1))
-    if not locks:
-        # Not a chain (recursive locking, a lock held on return...): the
-        # locks named just after "lock:" lines.
-        for prev, ln in zip(body, body[1:]):
-            m = re.search(r"\((.+?)\)\{", ln)
-            if prev.rstrip().endswith("lock:") and m:
-                locks.append(m.group(1))
-    if locks:
-        return "locks: " + ", ".join(dict.fromkeys(locks))
-    frames = []
-    for ln in body[1:]:
-        m = re.search(r"\]\s+(?:\?\s+)?([a-zA-Z_][\w.]*\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])?)", ln)
-        if m:
-            frames.append(m.group(1))
-            if len(frames) == 6:
-                break
-    return "frames: " + " < ".join(frames) if frames else ""
+_KSRC = []
+
+
+def ksrc():
+    """The unpacked kernel source tree (scripts/ksrc.sh), or "" if there
+    is none."""
+    if not _KSRC:
+        try:
+            _KSRC.append(subprocess.run([os.path.join(TOP, "scripts/ksrc.sh")],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        text=True).stdout.strip())
+        except OSError:
+            _KSRC.append("")
+    return _KSRC[0]
 
 
 def log(msg):
@@ -343,18 +297,108 @@ class Controller(threading.Thread):
                 line = line.strip()
                 if not line:
                     continue
+                req = {}
                 try:
                     req = json.loads(line)
                     ret = self.handle(req)
                     ans = {"ok": True, "return": ret}
-                except (QMPError, TimeoutError, ValueError, KeyError) as e:
+                except (QMPError, TimeoutError, ValueError, KeyError, EOFError, OSError) as e:
                     ans = {"ok": False, "error": str(e)}
+                if isinstance(req, dict) and "id" in req:
+                    ans["id"] = req["id"]
                 self.journal.write(f"{time.strftime('%T')} {line.decode(errors='replace')}"
                                    f" -> {json.dumps(ans)}\n")
                 self.journal.flush()
                 f.write(json.dumps(ans).encode() + b"\n")
         except OSError:
             pass
+
+
+class Watch:
+    """Watches a guest's console while it runs: feeds it to a
+    console.Scanner, notes when the command and each suite begin and end
+    (host time, for make check's phase table), shows each kernel report
+    as it comes, and says when the guest must be stopped: a crash whose
+    report is complete (or CRASH_GRACE_S after it began), or a suite
+    that overran its timeout by OVERRUN_GRACE_S, which the guest's own
+    timeout should have ended (a task stuck in D state is one way)."""
+
+    def __init__(self, path, start, kernel, quiet):
+        self.path = path
+        self.start = start
+        self.kernel = kernel
+        self.quiet = quiet
+        self.pos = 0
+        self.buf = b""
+        self.scanner = console.Scanner()
+        self.timeline = []
+        self.nreports = 0
+        self.suite_began = None
+        self.crash_seen = None
+        self.killed = None
+
+    def _event(self, now, what, arg=""):
+        self.timeline.append((round(now - self.start, 2), what, arg))
+
+    def poll(self, now, final=False):
+        """Read what the console gained; True when the guest must stop."""
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        self.pos += len(data)
+        self.buf += data
+        *lines, self.buf = self.buf.split(b"\n")
+        if final and self.buf:
+            lines.append(self.buf)
+            self.buf = b""
+        sc = self.scanner
+        for raw in lines:
+            line = raw.decode(errors="replace").rstrip("\r")
+            was = sc.suite
+            sc.feed(line)
+            if console.RUNNING in line:
+                self._event(now, "running")
+            if sc.suite != was:
+                if was:
+                    self._event(now, "end", was)
+                if sc.suite:
+                    self._event(now, "begin", sc.suite)
+                    self.suite_began = now
+            if "command exited with status" in line and "ftio-guest:" in line:
+                self._event(now, "exited")
+            while self.nreports < len(sc.reports):
+                rep = sc.reports[self.nreports]
+                self.nreports += 1
+                if not self.quiet:
+                    log(f"{self.kernel}: kernel report ({rep.kind}, {rep.suite}) at console "
+                        f"line {rep.lineno}: {rep.line.strip()[:120]}")
+        if final or self.killed:
+            return bool(self.killed)
+        if sc.crash:
+            if self.crash_seen is None:
+                self.crash_seen = now
+            if sc.crash_done or now - self.crash_seen > CRASH_GRACE_S:
+                self.killed = (f"crash on the console during {sc.crash.suite} (line "
+                               f"{sc.crash.lineno}: {sc.crash.line.strip()[:150]}); "
+                               "the guest was stopped")
+                self._event(now, "killed", "crash")
+                return True
+        if sc.suite and sc.timeout and self.suite_began is not None and \
+                now - self.suite_began > sc.timeout + OVERRUN_GRACE_S:
+            self.killed = (f"suite {sc.suite} overran its timeout of {sc.timeout} s by more "
+                           f"than {OVERRUN_GRACE_S} s and the guest did not end it "
+                           "(a task stuck in the kernel?); the guest was stopped")
+            self._event(now, "killed", "overrun")
+            return True
+        return False
+
+    def save(self, path, elapsed):
+        with open(path, "w") as f:
+            json.dump({"elapsed": round(elapsed, 2), "events": self.timeline,
+                       "killed": self.killed}, f)
 
 
 # Running ---------------------------------------------------------------
@@ -442,18 +486,22 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         rundir = os.path.join(BUILD, "runs", f"{name}-{kernel}-{stamp}-{os.getpid()}")
     os.makedirs(rundir, exist_ok=True)
     rundir = os.path.abspath(rundir)
-    for f in ("status", "console.log", "output.log", "host.log", "qemu.log"):
+    for f in ("status", "console.log", "output.log", "host.log", "qemu.log",
+              "timeline.json"):
         try:
             os.unlink(os.path.join(rundir, f))
         except FileNotFoundError:
             pass
+    # Results of an earlier run (or of a first boot) must not pass for
+    # this one's.
+    shutil.rmtree(os.path.join(rundir, "results"), ignore_errors=True)
+    if boot_retry:
+        for f in ("console-boot1.log", "boot1-report"):
+            try:
+                os.unlink(os.path.join(rundir, f))
+            except FileNotFoundError:
+                pass
 
-    ksrc = ""
-    try:
-        ksrc = subprocess.run([os.path.join(TOP, "scripts/ksrc.sh")], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True).stdout.strip()
-    except OSError:
-        pass
     genv = {
         "FTIO_ROOT": TOP,
         "FTIO_BUILD": BUILD,
@@ -462,7 +510,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         "FTIO_KMODROOT": k["modroot"] or "",
         "FTIO_MODDIR": os.path.abspath(moddir) if moddir else "",
         "FTIO_DEPMOD": (host_depmod(k, moddir) or "") if moddir else "",
-        "FTIO_KSRC": ksrc,
+        "FTIO_KSRC": ksrc(),
     }
     genv.update(env or {})
     with open(os.path.join(rundir, "env"), "w") as f:
@@ -521,6 +569,14 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         if proc.poll() is None:
             proc.kill()
         proc.wait()
+        qlog.close()
+        if acc == "kvm":
+            # KVM that does not work here: seen as an abort on an MSR
+            # with "-cpu host" before QEMU even listens.
+            log(f"QEMU did not start with KVM ({e}); remembering that and using TCG")
+            remember_accel("tcg")
+            return run(command, kernel, timeout, name, moddir, qemu_args, append, mem,
+                       smp, env, quiet, "tcg", rundir, boot_retry)
         return EXIT_SETUP, rundir, f"QEMU did not start: {e}; see {rundir}/qemu.log"
     ctl = Controller(os.path.join(rundir, "ctl.sock"), qmp, journal)
     ctl.start()
@@ -531,14 +587,18 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
 
     timed_out = False
     kvm_broken = False
+    watch = Watch(os.path.join(rundir, "console.log"), start, kernel, quiet)
     try:
         deadline = start + timeout
         while proc.poll() is None:
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if now > deadline:
                 timed_out = True
                 break
             if acc == "kvm" and "KVM internal error" in open(qlog.name, errors="replace").read():
                 kvm_broken = True
+                break
+            if watch.poll(now):
                 break
             time.sleep(0.2)
         if proc.poll() is None:
@@ -551,6 +611,7 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         qmp.close()
         qlog.close()
     elapsed = time.monotonic() - start
+    watch.poll(time.monotonic(), final=True)
     try:
         os.unlink(os.path.join(rundir, "nvme-ns1.img"))
     except FileNotFoundError:
@@ -563,41 +624,48 @@ def run(command, kernel="distro", timeout=600, name="run", moddir=None,
         return run(command, kernel, timeout, name, moddir, qemu_args, append, mem,
                    smp, env, quiet, "tcg", rundir, boot_retry)
 
-    console = ""
-    try:
-        console = open(os.path.join(rundir, "console.log"), errors="replace").read()
-    except FileNotFoundError:
-        pass
-    reports = scan_console(console)
+    reports = watch.scanner.finish()
+    lines = watch.scanner.lines
+    watch.save(os.path.join(rundir, "timeline.json"), elapsed)
     status = None
     try:
         status = int(open(os.path.join(rundir, "status")).read().strip())
     except (FileNotFoundError, ValueError):
         pass
 
+    if reports and reports[0].suite == console.BOOT and boot_retry:
+        # The kernel went wrong while booting, before the command (and
+        # any ftio module) ran: seen once with TCG, an int3 Oops while
+        # Debian's kernel patched a static key. Boot once more so that
+        # the tests still give their results, but the report stays: it
+        # fails the run all the same, and the first console is kept.
+        first = reports[0]
+        os.replace(os.path.join(rundir, "console.log"),
+                   os.path.join(rundir, "console-boot1.log"))
+        with open(os.path.join(rundir, "boot1-report"), "w") as f:
+            f.write(f"{first.lineno}\t{first.line.strip()}\n")
+        log(f"kernel report while booting, before the command ran (line {first.lineno} of "
+            f"{rundir}/console-boot1.log: {first.line.strip()}); booting again")
+        st, rd, why = run(command, kernel, timeout, name, moddir, qemu_args, append, mem,
+                          smp, env, quiet, accel, rundir, boot_retry=False)
+        kept = (f"kernel report on the first boot (line {first.lineno} of "
+                f"{rundir}/console-boot1.log: {first.line.strip()[:150]}); "
+                f"the guest was booted again: {why.splitlines()[0] if why else ''}")
+        return (st if st else EXIT_REPORT), rd, kept
+    if watch.killed:
+        tailtxt = "\n".join("    " + ln for ln in lines[-30:])
+        return EXIT_KILLED, rundir, f"{watch.killed}; last console lines:\n{tailtxt}"
     if reports:
-        first = reports[0][0]
-        lines = console.splitlines()
-        if boot_retry and boot_report(lines, first):
-            # The kernel itself went wrong while booting, before the
-            # command (and any ftio module) ran: seen once with TCG,
-            # an int3 Oops while Debian's kernel patched a static key.
-            # Boot once more; the first console stays for a look.
-            os.replace(os.path.join(rundir, "console.log"),
-                       os.path.join(rundir, "console-boot1.log"))
-            log(f"kernel report while booting, before the command ran (line {first} of "
-                f"{rundir}/console-boot1.log: {lines[first - 1].strip()}); booting again")
-            return run(command, kernel, timeout, name, moddir, qemu_args, append, mem,
-                       smp, env, quiet, accel, rundir, boot_retry=False)
+        first = reports[0].lineno
         ctx = "\n".join("    " + ln for ln in lines[max(0, first - 5):first + 40])
         return EXIT_REPORT, rundir, (f"kernel report on the console (line {first} of "
                                      f"{rundir}/console.log):\n{ctx}")
     if timed_out:
-        tailtxt = "\n".join("    " + ln for ln in console.splitlines()[-20:])
+        tailtxt = "\n".join("    " + ln for ln in lines[-20:])
         return EXIT_TIMEOUT, rundir, (f"timed out after {timeout} s; last console lines:\n"
                                       f"{tailtxt}")
     if status is None:
-        tailtxt = "\n".join("    " + ln for ln in console.splitlines()[-30:])
+        tailtxt = "\n".join("    " + ln for ln in lines[-30:])
         return EXIT_NO_STATUS, rundir, ("the guest stopped before the command finished "
                                         f"(QEMU exit {proc.returncode}, {elapsed:.0f} s); "
                                         f"last console lines:\n{tailtxt}\n{qerr[-2000:]}")
