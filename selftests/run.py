@@ -369,9 +369,12 @@ def run_guest(kernel, suites, stage, results, clock, env=None, name="check"):
     genv.update(env or {})
     say(f"{kernel}: {len(suites)} suites in one guest (timeout {timeout} s)")
     gstart = clock.now()
+    # kmemleak's scan after each suite takes a third less time in 1.5 GiB
+    # than in 2 (the debug kernel's), which is enough for every suite.
     status, rundir, reason = vm.run(
         ["selftests/vm/guest-run.sh"], kernel=kernel, timeout=timeout, name=name,
-        moddir=stage, rundir=rundir, quiet=False, env=genv)
+        moddir=stage, rundir=rundir, quiet=False, env=genv,
+        mem="1536M" if kernel == DBG else "2G")
     gend = clock.now()
     say(f"{kernel}: guest done in {mmss(gend - gstart)}: {reason.splitlines()[0]}")
     timeline_phases(kernel, rundir, gstart, clock)

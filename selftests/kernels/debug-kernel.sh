@@ -19,9 +19,9 @@
 #
 # The cache lives outside the repository (FTIO_CACHE, default
 # ~/.cache/ftio) and is keyed by source version, compiler, this script
-# and the config fragments, so a hit costs nothing and any change
-# rebuilds; with ccache installed, a rebuild after a small change to a
-# fragment reuses the objects that did not change.
+# and the config fragments (their comments aside), so a hit costs nothing
+# and any change rebuilds; with ccache installed, a rebuild after a small
+# change to a fragment reuses the objects that did not change.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,10 +42,12 @@ esac
 srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null) ||
 	die "$srcpkg is not installed (apt-get install $srcpkg)"
 
+# Comments and blank lines do not count: a reworded comment rebuilds
+# nothing.
 key=$( {
 	echo "$srcver"
 	gcc --version | head -n1
-	cat "$0" "${frags[@]}"
+	grep -hv -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$0" "${frags[@]}"
 } | sha256sum | cut -c1-12)
 out="$cache/kernels/$flavour-$srcver-$key"
 

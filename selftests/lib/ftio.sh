@@ -69,14 +69,19 @@ tap_done() {
 
 # Unload every ftio module, dependents first.
 ftio_unload_all() {
-	local progress=1 m
+	local progress=1 m size refs rest left
 	while [ "$progress" = 1 ]; do
 		progress=0
-		for m in $(awk '$1 ~ /^ftio_/ && $3 == 0 { print $1 }' /proc/modules); do
-			rmmod "$m" && progress=1
-		done
+		left=0
+		while read -r m size refs rest; do
+			[[ $m == ftio_* ]] || continue
+			left=1
+			if [ "$refs" = 0 ]; then
+				rmmod "$m" && progress=1
+			fi
+		done </proc/modules
 	done
-	! grep -q '^ftio_' /proc/modules
+	[ "$left" = 0 ] || ! grep -q '^ftio_' /proc/modules
 }
 
 # Mark a stretch where the test provokes a kernel report on purpose; the
@@ -84,14 +89,55 @@ ftio_unload_all() {
 ftio_expect_begin() { echo "ftio-expect: begin $*" >/dev/kmsg; }
 ftio_expect_end() { echo "ftio-expect: end" >/dev/kmsg; }
 
-# wait_for SECONDS COMMAND...: poll until the command succeeds.
+# Polls and checks without a process where a builtin does: on the debug
+# kernel under emulation each fork and exec costs about a quarter of a
+# second, and a poll that spawns a shell ten times a second takes the
+# CPU from what it waits for.
+
+# nap SECONDS: sleep without a process (a read that times out on a pipe
+# nobody writes to).
+exec {_ftio_nap}<> <(:)
+nap() { read -r -t "$1" -u "$_ftio_nap" _ || true; }
+
+# wait_for SECONDS COMMAND...: poll until the command (best a function or
+# a builtin) succeeds.
 wait_for() {
 	local deadline=$((SECONDS + $1))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.1
+		nap 0.1
 	done
+}
+
+# is FILE VALUE: the first line of FILE is VALUE.
+is() {
+	local v
+	read -r v <"$1" 2>/dev/null || [ -n "$v" ] || return 1
+	[ "$v" = "$2" ]
+}
+
+# empty FILE: FILE holds nothing.
+empty() { [ -e "$1" ] && [ ! -s "$1" ]; }
+
+# n_is N VALUE FILE...: exactly N of the files hold VALUE (first line).
+n_is() {
+	local n=$1 value=$2 f count=0
+	shift 2
+	for f in "$@"; do
+		is "$f" "$value" && count=$((count + 1))
+	done
+	[ "$count" = "$n" ]
+}
+
+# n_exist N PATH...: exactly N of the paths (a glob's expansion) exist.
+n_exist() {
+	local n=$1 f count=0
+	shift
+	for f in "$@"; do
+		[ -e "$f" ] && count=$((count + 1))
+	done
+	[ "$count" = "$n" ]
 }
 
 # Rounds of a failover scenario: 2, or more for make check-full's soak.
@@ -122,15 +168,37 @@ fio_stop() {
 	[ "$rc" = 0 ] || [ "$rc" = 128 ] || { note "fio exited with $rc"; return 1; }
 }
 
-# ios DISK: the reads and writes DISK (a name in /sys/block) completed.
-ios() { awk '{ print $1 + $5 }' "/sys/block/$1/stat"; }
+# ios DISK: the reads and writes DISK (a name in /sys/block) completed,
+# in $_ios.
+ios() {
+	local r rm rs rt w
+	read -r r rm rs rt w _ <"/sys/block/$1/stat" || return 1
+	_ios=$((r + w))
+}
+
+# ios_at_least DISK N: DISK completed at least N reads and writes.
+ios_at_least() { ios "$1" && [ "$_ios" -ge "$2" ]; }
 
 # io_flows DISK N SECONDS: wait until DISK completes N more I/Os; the
 # evidence that I/O goes on (over a path, or on a device) at this point.
 io_flows() {
-	local want
-	want=$(($(ios "$1") + $2))
-	wait_for "$3" eval "[ \$(ios $1) -ge $want ]"
+	ios "$1" || return 1
+	wait_for "$3" ios_at_least "$1" $((_ios + $2))
+}
+
+# n_paths N, n_active N: the mpio device whose sysfs directory is $m has
+# N paths, N of them active.
+n_paths() { n_exist "$1" "$m"/paths/*; }
+n_active() { n_is "$1" active "$m"/paths/*/state; }
+
+# n_serial N SERIAL: N disks of /sys/block show SERIAL.
+n_serial() { n_is "$1" "$2" /sys/block/*/serial; }
+
+# two_ctrls NQN: two NVMe controllers of subsystem NQN, and at least two
+# namespace disks below controllers.
+two_ctrls() {
+	local ns=(/sys/class/nvme/nvme*/nvme*n1)
+	n_is 2 "$1" /sys/class/nvme/nvme*/subsysnqn && [ -e "${ns[0]}" ] && [ ${#ns[@]} -ge 2 ]
 }
 
 # path_disk SYSFS-MPIO INDEX: the disk below an mpio device's path.

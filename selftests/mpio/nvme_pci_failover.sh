@@ -20,9 +20,7 @@ ok "nvme loads" modprobe nvme
 
 ctrls_of_subsys() { grep -lx "$nqn" /sys/class/nvme/nvme*/subsysnqn 2>/dev/null | xargs -r -n1 dirname | xargs -r -n1 basename; }
 disk_of() { basename "$(ls -d /sys/class/nvme/$1/nvme*n1 2>/dev/null | head -1)"; }
-check "two controllers of the subsystem, one disk each" wait_for 60 bash -c \
-	"[ \$(grep -lx $nqn /sys/class/nvme/nvme*/subsysnqn 2>/dev/null | wc -l) = 2 ] &&
-	 [ \$(ls -d /sys/class/nvme/nvme*/nvme*n1 2>/dev/null | wc -l) -ge 2 ]"
+check "two controllers of the subsystem, one disk each" wait_for 60 two_ctrls "$nqn"
 mapfile -t ctrls < <(ctrls_of_subsys)
 disks=("$(disk_of "${ctrls[0]}")" "$(disk_of "${ctrls[1]}")")
 note "controllers: ${ctrls[*]}, paths: ${disks[*]}"
@@ -35,7 +33,7 @@ m=/sys/block/mpio0/mpio
 # Linux ignores the EUI-64 and NGUID of QEMU's NVMe (a quirk): the
 # namespace's wwid is its identity.
 check "the device's identity is the namespace's wwid" grep -q '^wwid:nvme\.' "$m/uuid"
-check "both paths active" bash -c "[ \"\$(cat $m/paths/*/state | sort -u)\" = active ]"
+check "both paths active" n_active 2
 ok "probe every second, queue while no path" ftioctl mpio set nv0 probe_interval 1 no_path_retry queue
 
 fio_start "$tmp/fio" --name=verify --filename=/dev/mpio0 --ioengine=libaio --direct=1 \
@@ -46,16 +44,14 @@ check "fio writes to mpio0" io_flows mpio0 256 30
 for round in $(seq "$(ftio_rounds)"); do
 	ok "round $round: unplug controller nvc2 under I/O" host-ctl qmp device_del '{"id": "nvc2"}'
 	ok "round $round: QEMU reports it gone" host-ctl wait-event DEVICE_DELETED '{"device": "nvc2"}' 60
-	check "round $round: its path is removed, one path left" wait_for 20 bash -c \
-		"[ \$(ls $m/paths | wc -l) = 1 ]"
+	check "round $round: its path is removed, one path left" wait_for 20 n_paths 1
 	check "round $round: the device awaits the path" grep -q . "$m/awaited"
 	left=$(path_disk "$m" "$(ls "$m/paths")")
 	check "round $round: I/O goes on over the path left ($left)" io_flows "$left" 256 30
 	ok "round $round: plug nvc2 back" host-ctl qmp device_add \
 		'{"driver": "nvme", "id": "nvc2", "serial": "FTIO-NVME", "subsys": "nvs", "bus": "rp5"}'
-	check "round $round: the path is added back by itself" wait_for 60 bash -c \
-		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
-	check "round $round: nothing awaited any more" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
+	check "round $round: the path is added back by itself" wait_for 60 n_active 2
+	check "round $round: nothing awaited any more" empty "$m/awaited"
 	back=$(path_disk "$m" "$(ls "$m/paths" | sort -n | tail -n1)")
 	check "round $round: I/O flows over the path added back ($back)" io_flows "$back" 256 30
 done

@@ -43,9 +43,7 @@ done
 for port in 1 2; do
 	ok "connect to port $port" sh -c "echo nqn=$nqn,transport=tcp,traddr=127.0.0.1,trsvcid=442$port,reconnect_delay=1,ctrl_loss_tmo=-1,fast_io_fail_tmo=0 >/dev/nvme-fabrics"
 done
-check "two controllers, one disk each" wait_for 30 bash -c \
-	"[ \$(grep -lx $nqn /sys/class/nvme/nvme*/subsysnqn 2>/dev/null | wc -l) = 2 ] &&
-	 [ \$(ls -d /sys/class/nvme/nvme*/nvme*n1 2>/dev/null | wc -l) -ge 2 ]"
+check "two controllers, one disk each" wait_for 30 two_ctrls "$nqn"
 ctrls=()
 for c in $(grep -lx $nqn /sys/class/nvme/nvme*/subsysnqn); do
 	ctrls+=("$(basename "$(dirname "$c")")")
@@ -64,7 +62,7 @@ ok "add ${disks[0]}" ftioctl mpio path add tcp0 "${disks[0]}"
 ok "add ${disks[1]}" ftioctl mpio path add tcp0 "${disks[1]}"
 m=/sys/block/mpio0/mpio
 check "the device's identity is the namespace's NGUID" grep -q '^2:7f3a2b1c0d4e4f5a9b8c7d6e5f4a3b2c$' "$m/uuid"
-check "both paths active" bash -c "[ \"\$(cat $m/paths/*/state | sort -u)\" = active ]"
+check "both paths active" n_active 2
 ok "probe every second, queue while no path" ftioctl mpio set tcp0 probe_interval 1 no_path_retry queue
 
 # nvme-tcp may send on the submitter's behalf, from fio's own context,
@@ -81,12 +79,12 @@ for round in $(seq "$(ftio_rounds)"); do
 		port=$(port_of "${ctrls[$i]}")
 		rm "$cfs/ports/$port/subsystems/$nqn"
 		check "round $round: path $i fails when port $port goes" \
-			wait_for 20 bash -c "[ \$(cat $m/paths/$i/state) = failed ]"
+			wait_for 20 is "$m/paths/$i/state" failed
 		check "round $round: I/O goes on over path $((1 - i))" \
 			io_flows "$(path_disk "$m" $((1 - i)))" 256 30
 		ln -s "$s" "$cfs/ports/$port/subsystems/$nqn"
 		check "round $round: ${ctrls[$i]} reconnects and the probe reinstates path $i" \
-			wait_for 30 bash -c "[ \$(cat $m/paths/$i/state) = active ]"
+			wait_for 30 is "$m/paths/$i/state" active
 	done
 done
 

@@ -21,7 +21,8 @@ sd_disks() {
 		[ -e "$b" ] && basename "$b"
 	done
 }
-check "scsi_debug shows two disks" wait_for 20 bash -c "[ \$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/ 2>/dev/null | grep -c sd) = 2 ]"
+sd_count() { n_exist "$1" /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/sd*; }
+check "scsi_debug shows two disks" wait_for 20 sd_count 2
 mapfile -t disks < <(sd_disks)
 note "paths: ${disks[*]}"
 host_of() {
@@ -36,7 +37,7 @@ ok "create mp0" sh -c "echo mp0 >/sys/kernel/ftio/mpio/create"
 m=/sys/block/mpio0/mpio
 ok "add ${disks[0]}" sh -c "echo /dev/${disks[0]} >$m/add_path"
 ok "add ${disks[1]}" sh -c "echo ${disks[1]} >$m/add_path"
-check "both paths active" bash -c "[ \"\$(cat $m/paths/*/state | sort -u)\" = active ]"
+check "both paths active" n_active 2
 check "the device takes the LU's identity" grep -q . "$m/uuid"
 note "identity: $(cat $m/uuid)"
 check "the paths are the mpio disk's slaves" bash -c \
@@ -71,11 +72,11 @@ for round in $(seq "$(ftio_rounds)"); do
 		d=${disks[$i]}
 		echo offline >/sys/block/$d/device/state
 		check "round $round: path $i fails when $d goes offline" \
-			wait_for 15 bash -c "[ \$(cat $m/paths/$i/state) = failed ]"
+			wait_for 15 is "$m/paths/$i/state" failed
 		check "round $round: I/O goes on over ${disks[1 - i]}" io_flows "${disks[1 - i]}" 256 30
 		echo running >/sys/block/$d/device/state
 		check "round $round: the probe reinstates path $i" \
-			wait_for 15 bash -c "[ \$(cat $m/paths/$i/state) = active ]"
+			wait_for 15 is "$m/paths/$i/state" active
 	done
 done
 
@@ -90,25 +91,24 @@ d=${disks[1]}
 h=$(host_of "$d")
 echo 1 >/sys/block/$d/device/delete
 check "deleting $d's SCSI device removes its path" \
-	wait_for 15 bash -c "[ ! -e $m/paths/1 ] && [ \$(ls $m/paths | wc -l) = 1 ]"
+	wait_for 15 n_paths 1
 if [ $readd = 1 ]; then
 	check "the device awaits the path's return" grep -q "^1 $d " "$m/awaited"
 else
-	check "a device identified by size awaits nothing" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
+	check "a device identified by size awaits nothing" empty "$m/awaited"
 fi
 echo "- - -" >/sys/class/scsi_host/$h/scan
-check "the rescan brings the disk back" wait_for 20 bash -c "[ \$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/ 2>/dev/null | grep -c sd) = 2 ]"
+check "the rescan brings the disk back" wait_for 20 sd_count 2
 mapfile -t now < <(sd_disks)
 new=
 for x in "${now[@]}"; do [ "$x" != "${disks[0]}" ] && new=$x; done
 if [ $readd = 1 ]; then
-	check "it is added back by itself ($new), two active paths again" wait_for 20 bash -c \
-		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
-	check "nothing awaited any more" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
+	check "it is added back by itself ($new), two active paths again" \
+		wait_for 20 n_active 2
+	check "nothing awaited any more" empty "$m/awaited"
 else
 	ok "it is added back by hand ($new)" sh -c "echo /dev/$new >$m/add_path"
-	check "two active paths again" wait_for 10 bash -c \
-		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
+	check "two active paths again" wait_for 10 n_active 2
 fi
 check "as path 2, on $new" bash -c "[ \$(cut -d' ' -f1 $m/paths/2/dev) = $new ]"
 

@@ -35,7 +35,7 @@ ok "blockdev-add: one node over the file" host-ctl qmp blockdev-add \
 ok "plug adapter vb1 into rp1" plug vb1 rp1
 ok "plug adapter vb2 into rp2" plug vb2 rp2
 check "the guest sees two disks with the serial" \
-	wait_for 30 bash -c "[ \$(grep -lx $serial /sys/block/vd*/serial 2>/dev/null | wc -l) = 2 ]"
+	wait_for 30 n_serial 2 "$serial"
 mapfile -t disks < <(vb_disks)
 note "paths: ${disks[*]}"
 
@@ -47,7 +47,7 @@ dev=$(ftioctl -j mpio show vb0 | python3 -c 'import json,sys; d=json.load(sys.st
 dev=${dev#/dev/}
 m=/sys/block/$dev/mpio
 check "the device's identity is the serial" grep -qx "serial:$serial" "$m/uuid"
-check "both paths active" bash -c "[ \"\$(cat $m/paths/*/state | sort -u)\" = active ]"
+check "both paths active" n_active 2
 
 # Another serial is another disk: refused.
 truncate -s 256M "$FTIO_RUNDIR/other.img"
@@ -55,8 +55,7 @@ host-ctl qmp blockdev-add "{\"driver\": \"raw\", \"node-name\": \"ot\",
 	\"file\": {\"driver\": \"file\", \"filename\": \"$FTIO_RUNDIR/other.img\"}}" >/dev/null
 host-ctl qmp device_add '{"driver": "virtio-blk-pci", "id": "ot1", "bus": "rp3",
 	"drive": "ot", "serial": "SOMETHING-ELSE"}' >/dev/null
-check "a disk with another serial appears" wait_for 30 bash -c \
-	"grep -lx SOMETHING-ELSE /sys/block/vd*/serial"
+check "a disk with another serial appears" wait_for 30 n_serial 1 SOMETHING-ELSE
 other=$(basename "$(dirname "$(grep -lx SOMETHING-ELSE /sys/block/vd*/serial)")")
 fails "a path with another serial is refused" 2 ftioctl mpio path add vb0 "$other"
 check "with the reason" bash -c \
@@ -71,15 +70,13 @@ check "fio writes to $dev" io_flows "$dev" 256 30
 for round in $(seq "$(ftio_rounds)"); do
 	ok "round $round: unplug vb1 under I/O" host-ctl qmp device_del '{"id": "vb1"}'
 	ok "round $round: QEMU reports it gone" host-ctl wait-event DEVICE_DELETED '{"device": "vb1"}' 60
-	check "round $round: its path is removed, one path left" wait_for 20 bash -c \
-		"[ \$(ls $m/paths | wc -l) = 1 ]"
+	check "round $round: its path is removed, one path left" wait_for 20 n_paths 1
 	check "round $round: the device awaits the path" grep -q . "$m/awaited"
 	left=$(path_disk "$m" "$(ls "$m/paths")")
 	check "round $round: I/O goes on over the path left ($left)" io_flows "$left" 256 30
 	ok "round $round: plug vb1 back" plug vb1 rp1
-	check "round $round: the path is added back by itself" wait_for 30 bash -c \
-		"[ \$(cat $m/paths/*/state | grep -c active) = 2 ]"
-	check "round $round: nothing awaited any more" bash -c "[ -z \"\$(cat $m/awaited)\" ]"
+	check "round $round: the path is added back by itself" wait_for 30 n_active 2
+	check "round $round: nothing awaited any more" empty "$m/awaited"
 	back=$(path_disk "$m" "$(ls "$m/paths" | sort -n | tail -n1)")
 	check "round $round: I/O flows over the path added back ($back)" io_flows "$back" 256 30
 done

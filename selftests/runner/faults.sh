@@ -20,7 +20,8 @@ note "the runner said:"
 while IFS= read -r l; do note "  $l"; done <"$tmp/sum"
 check "the run with faults fails" [ "$rc" != 0 ]
 has() { grep -qE -- "$1" "$tmp/sum"; }
-row() { grep -E "^$1 " "$tmp/sum"; }
+# row_has SUITE TEXT: the suite's row of the table holds TEXT.
+row_has() { grep -E "^$1 " "$tmp/sum" | grep -qF -- "$2"; }
 
 check "a lost last result line fails its suite" \
 	has 'fault/lost-line \[distro\]: .*planned 3 tests, reported 2'
@@ -32,15 +33,15 @@ check "the WARN after it is still caught" \
 	has 'fault/warn \[distro\]: kernel report \(report\): .*WARNING'
 check "a task hung in the kernel fails the suite it ran in" \
 	has 'fault/hang \[distro\]: kernel report \(hung\): .*blocked for more than'
-check "a clean suite beside them passes" bash -c "row fault/clean | grep -q ' 1/1 '"
+check "a clean suite beside them passes" row_has fault/clean " 1/1 "
 
 if [ -n "${FTIO_DEBUG_MODDIR:-}" ]; then
 	check "a KASAN report on the first boot fails the run though the retry was clean" \
 		has 'kernel-log \[debug\]: kernel report \(report\) on the first boot .*KASAN'
 	check "a leak is blamed on the suite that made it, found after the next" \
 		has 'fault/leak \[debug\]: kernel report \(leak\): unreferenced object .*found after fault/after-leak'
-	check "the suite after the leak passes" bash -c "row fault/after-leak | grep -q ' 1/1 '"
-	check "the retried guest ran its suites" bash -c "row fault/leak | grep -q '2/3 FAIL'"
+	check "the suite after the leak passes" row_has fault/after-leak " 1/1 "
+	check "the retried guest ran its suites" row_has fault/leak " 2/3 FAIL"
 else
 	note "no debug-kernel modules (FTIO_DEBUG_MODDIR): its faults not tested"
 fi

@@ -333,6 +333,7 @@ class Watch:
         self.scanner = console.Scanner()
         self.timeline = []
         self.nreports = 0
+        self.shown = set()
         self.suite_began = None
         self.crash_seen = None
         self.killed = None
@@ -372,6 +373,9 @@ class Watch:
             while self.nreports < len(sc.reports):
                 rep = sc.reports[self.nreports]
                 self.nreports += 1
+                if (rep.suite, rep.kind) in self.shown:
+                    continue
+                self.shown.add((rep.suite, rep.kind))
                 if not self.quiet:
                     log(f"{self.kernel}: kernel report ({rep.kind}, {rep.suite}) at console "
                         f"line {rep.lineno}: {rep.line.strip()[:120]}")
