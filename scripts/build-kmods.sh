@@ -4,18 +4,30 @@
 # KUnit suites, for one kernel in a copy of the tree of its own, so that
 # builds for several kernels never share objects.
 #
-# Usage: build-kmods.sh KDIR WORKDIR [MAKE-ARGS...]
+# Usage: build-kmods.sh [--clean] KDIR WORKDIR [MAKE-ARGS...]
 #   Leaves the modules in WORKDIR/src, the build's output in
 #   WORKDIR/build.log, WORKDIR/built once it succeeded, and lists the
 #   modules' paths on stdout.
 #   MAKE-ARGS (W=1, C=2, ...) go to the kernel build.
 set -euo pipefail
 
+clean=0
+[ "${1:-}" = --clean ] && { clean=1; shift; }
 kdir=$1
 work=$2
 shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 
+# ccache, when installed, under its compiler names (Debian's
+# /usr/lib/ccache): a build from scratch of what did not change costs
+# nothing, and its warnings come out again.
+if [ -d /usr/lib/ccache ]; then
+	export PATH="/usr/lib/ccache:$PATH"
+	export CCACHE_DIR="${FTIO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftio}/ccache"
+fi
+
+# --clean: from scratch (lint: every file compiled, every warning shown).
+[ "$clean" = 1 ] && rm -rf "$work/src"
 mkdir -p "$work/src"
 rm -f "$work/built"
 rsync -a --delete --exclude=/build/ --exclude=/.git/ --exclude='*.o' \

@@ -45,7 +45,7 @@ done
 for kdir in "${kdirs[@]}"; do
 	rel=$(basename "$(dirname "$kdir")")
 	work=$build/lint/$rel
-	(scripts/build-kmods.sh "$kdir" "$work" W=1 C=2 CHECK="sparse -Wno-decl" >/dev/null 2>&1
+	(scripts/build-kmods.sh --clean "$kdir" "$work" W=1 C=2 CHECK="sparse -Wno-decl" >/dev/null 2>&1
 	 echo $? >"$tmp/build.$rel") &
 done
 

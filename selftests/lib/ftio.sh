@@ -117,8 +117,14 @@ is() {
 	[ "$v" = "$2" ]
 }
 
-# empty FILE: FILE holds nothing.
-empty() { [ -e "$1" ] && [ ! -s "$1" ]; }
+# empty FILE: FILE holds nothing (read, not by its size: a sysfs file
+# has a size whatever it holds).
+empty() {
+	local v=
+	[ -e "$1" ] || return 1
+	read -r -d '' v <"$1"
+	[ -z "$v" ]
+}
 
 # n_is N VALUE FILE...: exactly N of the files hold VALUE (first line).
 n_is() {

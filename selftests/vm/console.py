@@ -8,6 +8,7 @@ guest's scripts write to it (selftests/vm/guest-main.sh, guest-run.sh):
   ftio-guest: begin test NAME timeout T jiffies J
   ftio-guest: end test NAME status RC jiffies J
   ftio-guest: kmemleak after NAME             a leak scan's findings follow
+  ftio-guest: kmemleak at the end             the last scan's, after the command
   ftio-expect: begin WHAT / ftio-expect: end  a report provoked on purpose
 
 A Scanner reads the console line by line (live, while the guest runs, or
@@ -52,6 +53,7 @@ LEAK_JIFFIES_RE = re.compile(r"comm \"[^\"]*\", pid \d+, jiffies (\d+)")
 BEGIN_RE = re.compile(r"ftio-guest: begin test (\S+)(?: timeout (\d+))?(?: jiffies (\d+))?")
 END_RE = re.compile(r"ftio-guest: end test (\S+)(?: status (\S+))?(?: jiffies (\d+))?")
 LEAK_AFTER_RE = re.compile(r"ftio-guest: kmemleak after (\S+)")
+LEAK_END = "ftio-guest: kmemleak at the end"
 RUNNING = "ftio-guest: running"
 EXPECT_BEGIN = "ftio-expect: begin"
 EXPECT_END = "ftio-expect: end"
@@ -158,6 +160,9 @@ class Scanner:
         m = LEAK_AFTER_RE.search(line)
         if m:
             self.leak_scan_of = m.group(1)
+            return
+        if LEAK_END in line:
+            self.leak_scan_of = self.last_suite or OUTSIDE
             return
         if EXPECT_BEGIN in line:
             if not self.expect_open:

@@ -9,8 +9,11 @@
 # Each suite is marked on the kernel log with the jiffies at its begin
 # and end, so that the runner blames a kernel report on the suite that
 # was running, and a kmemleak report on the suite that made the
-# allocation (kmemleak leaves objects younger than 5 s for the next
-# scan). kmemleak, where the kernel has it, is scanned after each suite.
+# allocation. kmemleak, where the kernel has it, is scanned once after
+# each suite: it reports an object at the second scan that finds it
+# unreferenced (the first records its checksum) and at least 5 s old, so
+# a leak is mostly found after the suite that follows its own, and the
+# jiffies tell whose it is. guest-main.sh scans twice at the end.
 #
 # FTIO_DEADLINE (seconds of guest uptime, from the runner's global
 # deadline) cuts the run short: a suite is not started when less than

@@ -187,7 +187,7 @@ def host_depmod(kernel, moddir):
 
 # Initramfs -------------------------------------------------------------
 
-BOOT_MODULES = ["virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"]
+BOOT_MODULES = ["virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay", "configfs"]
 
 
 def boot_module_files(kernel):
