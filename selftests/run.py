@@ -380,10 +380,17 @@ def run_guest(kernel, suites, stage, results, clock, env=None, name="check", lab
     gstart = clock.now()
     # kmemleak's scan after each suite takes a third less time in 1.5 GiB
     # than in 2 (the debug kernel's), which is enough for every suite.
-    status, rundir, reason = vm.run(
-        ["selftests/vm/guest-run.sh"], kernel=kernel, timeout=timeout, name=name,
-        moddir=stage, rundir=rundir, quiet=False, env=genv,
-        mem="1536M" if kernel == DBG else "2G")
+    try:
+        status, rundir, reason = vm.run(
+            ["selftests/vm/guest-run.sh"], kernel=kernel, timeout=timeout, name=name,
+            moddir=stage, rundir=rundir, quiet=False, env=genv,
+            mem="1536M" if kernel == DBG else "2G")
+    except Exception as e:  # noqa: BLE001 - any failure to start is reported
+        why = f"the guest could not start: {type(e).__name__}: {e}"
+        say(f"{label}: {why}")
+        for sname, _, _, _ in suites:
+            results.add(sname, kernel, notrun=why)
+        return rundir
     gend = clock.now()
     say(f"{label}: guest done in {mmss(gend - gstart)}: {reason.splitlines()[0]}")
     timeline_phases(label, rundir, gstart, clock)

@@ -155,6 +155,7 @@ def unclosed_expect_block_at_the_end_fails():
 def leak_blamed_on_the_suite_that_allocated():
     sc = console.scan(con(*BOOTED, begin("a", 1000), end("a", 1100), begin("b", 1200),
                           end("b", 3000), "ftio-guest: kmemleak after b",
+                          "kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)",
                           "unreferenced object 0xffff888003f0 (size 64):",
                           '  comm "bash", pid 300, jiffies 1050',
                           "  backtrace (crc 0):"))
@@ -162,6 +163,16 @@ def leak_blamed_on_the_suite_that_allocated():
     assert len(r) == 1 and r[0].kind == "leak", r
     assert r[0].suite == "a" and r[0].found_in == "b", (r[0].suite, r[0].found_in)
     assert "found after b" in r[0].describe(), r[0].describe()
+
+
+@case
+def leak_count_without_objects_is_a_report():
+    # kmemleak counted a leak but the listing never came: still a leak.
+    sc = console.scan(con(*BOOTED, begin("a", 1000), end("a", 1100),
+                          "ftio-guest: kmemleak after a",
+                          "kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)",
+                          begin("b", 1200), end("b", 1300)))
+    assert [(r.kind, r.suite) for r in sc.reports] == [("leak", "a")], sc.reports
 
 
 @case

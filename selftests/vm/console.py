@@ -49,6 +49,7 @@ CRASH_RE = re.compile(r"Kernel panic|\bOops\b|kernel BUG at|BUG: unable to handl
                       r"BUG: kernel NULL pointer|general protection fault")
 CRASH_END_RE = re.compile(r"---\[ end (trace|Kernel panic)")
 LEAK_RE = re.compile(r"unreferenced object 0x")
+LEAK_SUMMARY_RE = re.compile(r"kmemleak: .*suspected memory leak")
 LEAK_JIFFIES_RE = re.compile(r"comm \"[^\"]*\", pid \d+, jiffies (\d+)")
 BEGIN_RE = re.compile(r"ftio-guest: begin test (\S+)(?: timeout (\d+))?(?: jiffies (\d+))?")
 END_RE = re.compile(r"ftio-guest: end test (\S+)(?: status (\S+))?(?: jiffies (\d+))?")
@@ -102,6 +103,7 @@ class Scanner:
         self.crash_done = False   # its trace is complete
         self.pending_leak = None  # a leak report waiting for its jiffies
         self.leak_scan_of = None  # the suite whose leak scan this is
+        self.leak_summaries = []  # kmemleak's "N new suspected" lines
 
     # The suite a report is blamed on when nothing more precise is known.
     def _here(self):
@@ -182,6 +184,11 @@ class Scanner:
             rep = Report(n, line, "leak", found, found_in=found)
             rep.found_in = found
             self.pending_leak = rep
+        elif LEAK_SUMMARY_RE.search(line):
+            # Counts only if no object follows it (see finish()): the
+            # objects say which suite made them, this line does not.
+            self.leak_summaries.append(Report(n, line, "leak", self.leak_scan_of or self._here()))
+            return
         elif "blocked for more than" in line:
             rep = Report(n, line, "hung", self._here())
         elif CRASH_RE.search(line):
@@ -196,6 +203,12 @@ class Scanner:
         """The console is complete: an expect block still open is a
         report. Returns the reports."""
         self._close_expect(len(self.lines), "the console ended")
+        for summary in self.leak_summaries:
+            if not any(r.kind == "leak" and r.lineno > summary.lineno for r in self.reports):
+                summary.note = "kmemleak counted leaks but no object of them reached the console"
+                self.reports.append(summary)
+        self.leak_summaries = []
+        self.reports.sort(key=lambda r: r.lineno)
         return self.reports
 
     def first_per_suite(self):

@@ -46,13 +46,13 @@ uptime_s() {
 # report comes once.
 leak_scan() {
 	[ -w $leaks ] || return 0
+	# The marker first: kmemleak's own "N new suspected" line comes
+	# from the scan.
+	echo "ftio-guest: kmemleak after $1" >/dev/kmsg
 	echo scan >$leaks
 	local found
 	found=$(cat $leaks)
-	if [ -n "$found" ]; then
-		echo "ftio-guest: kmemleak after $1" >/dev/kmsg
-		printf '%s\n' "$found" >/dev/console
-	fi
+	[ -z "$found" ] || printf '%s\n' "$found" >/dev/console
 	echo clear >$leaks
 }
 

@@ -247,10 +247,13 @@ def build_initramfs(kernel):
             f.write("\n".join(names) + "\n")
         files = subprocess.run(["find", "."], cwd=tmp, stdout=subprocess.PIPE,
                                text=True, check=True).stdout
-        with open(out + ".tmp", "wb") as f:
+        # Two guests of one kernel may build it at once: each writes its
+        # own file and the rename makes one of them the image.
+        part = f"{out}.{os.getpid()}.{threading.get_ident()}"
+        with open(part, "wb") as f:
             subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=tmp,
                            input=files.encode(), stdout=f, check=True)
-    os.rename(out + ".tmp", out)
+    os.replace(part, out)
     return out
 
 
