@@ -132,8 +132,10 @@ static noinline bool tm_leak(u32 size)
  * Overwrite about @depth * 384 bytes of the stack below the caller, where
  * tm_leak() and the allocator under it left copies of the pointer:
  * kmemleak scans kernel stacks (a task's that exited is cached, not
- * cleared) and a stale copy there counts as a reference. The recursive
- * call comes first, so that each frame stays while the next is made.
+ * cleared) and a stale copy there counts as a reference. The allocator
+ * goes deep on a debug kernel (kmemleak and KASAN save stack traces):
+ * the caller scrubs half of the stack. The recursive call comes first,
+ * so that each frame stays while the next is made.
  */
 static noinline void tm_scrub_stack(unsigned int depth)
 {
@@ -156,7 +158,7 @@ static ssize_t leak_write(struct file *f, const char __user *ubuf, size_t len,
 	if (!size || size > PAGE_SIZE)
 		return -EINVAL;
 	leaked = tm_leak(size);
-	tm_scrub_stack(8);
+	tm_scrub_stack(THREAD_SIZE / 2 / 512);
 	return leaked ? len : -ENOMEM;
 }
 
