@@ -127,7 +127,11 @@ def ratios_plot(rows, out):
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([r[0] for r in reversed(rows)], fontsize=8)
     ax.axvline(1.0, color="grey", lw=0.5)
-    ax.set_xlabel("ratio ftio / reference, one dot per round (black: median, red: goal)")
+    # The debugging modes cost hundreds of times the plain path, the
+    # others a few percent: a log scale shows both.
+    ax.set_xscale("log")
+    ax.set_xlabel("ratio ftio / reference, log scale, one dot per round "
+                  "(black: median, red: goal)")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
