@@ -347,13 +347,11 @@ def slowness(kernel):
     return 2 if kernel == DBG else 1
 
 
-def run_guest(kernel, suites, stage, results, clock, env=None, name="check", label=None):
+def run_guest(kernel, suites, stage, results, clock, env=None, name="check"):
     """One guest runs @suites (name, command, format, timeout) in order;
     their results, the kernel reports on its console and the reason it
-    stopped go to @results (under @kernel; @label, default @kernel, names
-    the guest where a kernel has two). Returns the run directory."""
-    label = label or kernel
-    rundir = os.path.join(BUILD, "runs", f"{name}-{label}")
+    stopped go to @results. Returns the run directory."""
+    rundir = os.path.join(BUILD, "runs", f"{name}-{kernel}")
     subprocess.run(["rm", "-rf", rundir])
     os.makedirs(rundir)
     slow = slowness(kernel)
@@ -369,7 +367,7 @@ def run_guest(kernel, suites, stage, results, clock, env=None, name="check", lab
     timeout = min(budget, left - 30)
     genv = {"FTIO_DEADLINE": str(max(0, left - 90))}
     genv.update(env or {})
-    say(f"{label}: {len(suites)} suites in one guest (timeout {timeout} s)")
+    say(f"{kernel}: {len(suites)} suites in one guest (timeout {timeout} s)")
     gstart = clock.now()
     # kmemleak's scan after each suite takes a third less time in 1.5 GiB
     # than in 2 (the debug kernel's), which is enough for every suite.
@@ -380,13 +378,13 @@ def run_guest(kernel, suites, stage, results, clock, env=None, name="check", lab
             mem="1536M" if kernel == DBG else "2G")
     except Exception as e:  # noqa: BLE001 - any failure to start is reported
         why = f"the guest could not start: {type(e).__name__}: {e}"
-        say(f"{label}: {why}")
+        say(f"{kernel}: {why}")
         for sname, _, _, _ in suites:
             results.add(sname, kernel, notrun=why)
         return rundir
     gend = clock.now()
-    say(f"{label}: guest done in {mmss(gend - gstart)}: {reason.splitlines()[0]}")
-    timeline_phases(label, rundir, gstart, clock)
+    say(f"{kernel}: guest done in {mmss(gend - gstart)}: {reason.splitlines()[0]}")
+    timeline_phases(kernel, rundir, gstart, clock)
     collect(kernel, suites, rundir, status, reason, results)
     return rundir
 

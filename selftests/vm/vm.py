@@ -247,8 +247,9 @@ def build_initramfs(kernel):
             f.write("\n".join(names) + "\n")
         files = subprocess.run(["find", "."], cwd=tmp, stdout=subprocess.PIPE,
                                text=True, check=True).stdout
-        # Two guests of one kernel may build it at once: each writes its
-        # own file and the rename makes one of them the image.
+        # Two guests of one kernel may build it at once (make check's
+        # and runner/faults'): each writes its own file and the rename
+        # makes one of them the image.
         part = f"{out}.{os.getpid()}.{threading.get_ident()}"
         with open(part, "wb") as f:
             subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=tmp,
