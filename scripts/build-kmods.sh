@@ -18,13 +18,7 @@ work=$2
 shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-# ccache, when installed, under its compiler names (Debian's
-# /usr/lib/ccache): a build from scratch of what did not change costs
-# nothing, and its warnings come out again.
-if [ -d /usr/lib/ccache ]; then
-	export PATH="/usr/lib/ccache:$PATH"
-	export CCACHE_DIR="${FTIO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftio}/ccache"
-fi
+. "$top/scripts/ccache-env.sh"
 
 # --clean: from scratch (lint: every file compiled, every warning shown).
 [ "$clean" = 1 ] && rm -rf "$work/src"

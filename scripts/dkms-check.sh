@@ -9,6 +9,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/selftests/lib/ftio.sh"
+. "$top/scripts/ccache-env.sh"
 build=${FTIO_BUILD:-$top/build}
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 srctree=$build/dkms/src

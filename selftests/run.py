@@ -55,28 +55,33 @@ DBG = "debug"
 ALL = [D61, D, DBG]
 # name, kernels in make check, command (in the guest, from the tree's top),
 # result format, timeout in seconds on Debian's kernel (the debug kernel
-# gets twice as long), and what it costs and why it runs where it does.
+# gets twice as long), what it costs (seconds on the debug kernel, one
+# vCPU, its leak scan included: the debug guests share the suites out by
+# it) and why it runs where it does.
 GUEST_SUITES = [
-    ("kunit", [DBG], "selftests/kunit/run_kunit.sh", "ktap", 300,
+    ("kunit", [DBG], "selftests/kunit/run_kunit.sh", "ktap", 300, 55,
      "KUnit needs the debug kernel"),
-    ("smoke/load_unload", ALL, "selftests/smoke/load_unload.sh", "tap", 200,
+    ("smoke/load_unload", ALL, "selftests/smoke/load_unload.sh", "tap", 200, 50,
      "every kernel: the modules load and unload"),
-    ("core/nl_core", ALL, "nl_core", "tap", 200,
+    ("core/nl_core", ALL, "nl_core", "tap", 200, 40,
      "6.1 too: its generic netlink lacks split ops (compat/)"),
-    ("core/ftioctl", [D, DBG], "selftests/core/ftioctl.sh", "tap", 300, ""),
-    ("core/sysfs_abi", [D, DBG], "selftests/core/sysfs_abi.sh", "tap", 120, ""),
-    ("core/ynl_cli", [D, DBG], "selftests/core/ynl_cli.sh", "tap", 300, ""),
-    ("runner/qmp", [D], "selftests/runner/qmp.sh", "tap", 200,
+    ("core/ftioctl", [D, DBG], "selftests/core/ftioctl.sh", "tap", 300, 75, ""),
+    ("core/sysfs_abi", [D, DBG], "selftests/core/sysfs_abi.sh", "tap", 120, 25, ""),
+    ("core/ynl_cli", [D, DBG], "selftests/core/ynl_cli.sh", "tap", 300, 70, ""),
+    ("runner/qmp", [D], "selftests/runner/qmp.sh", "tap", 200, 30,
      "the host plumbing only: one kernel is enough"),
-    ("pool/pool", [D, DBG], "selftests/pool/pool.sh", "tap", 400, ""),
-    ("mpio/control", [D, DBG], "selftests/mpio/control.sh", "tap", 400, ""),
-    ("mpio/scsi_failover", ALL, "selftests/mpio/scsi_failover.sh", "tap", 400,
+    ("pool/pool", [D, DBG], "selftests/pool/pool.sh", "tap", 400, 110, ""),
+    ("mpio/control", [D, DBG], "selftests/mpio/control.sh", "tap", 400, 110, ""),
+    ("mpio/scsi_failover", ALL, "selftests/mpio/scsi_failover.sh", "tap", 400, 100,
      "6.1 too: its bio_endio() and disk removal differ where mpio hooks"),
-    ("mpio/virtio_failover", ALL, "selftests/mpio/virtio_failover.sh", "tap", 400,
+    ("mpio/virtio_failover", ALL, "selftests/mpio/virtio_failover.sh", "tap", 400, 145,
      "6.1 too: hot unplug of a path's adapter"),
-    ("mpio/nvme_tcp_failover", [D, DBG], "selftests/mpio/nvme_tcp_failover.sh", "tap", 400, ""),
-    ("mpio/nvme_pci_failover", [D, DBG], "selftests/mpio/nvme_pci_failover.sh", "tap", 400, ""),
+    ("mpio/nvme_tcp_failover", [D, DBG], "selftests/mpio/nvme_tcp_failover.sh", "tap", 400,
+     95, ""),
+    ("mpio/nvme_pci_failover", [D, DBG], "selftests/mpio/nvme_pci_failover.sh", "tap", 400,
+     100, ""),
 ]
+COST = {name: cost for name, _, _, _, _, cost, _ in GUEST_SUITES}
 # Suites of the host: the runner's own tests.
 HOST_SUITES = [
     ("runner/console", "selftests/runner/console_test.py",
@@ -347,11 +352,38 @@ def slowness(kernel):
     return 2 if kernel == DBG else 1
 
 
-def run_guest(kernel, suites, stage, results, clock, env=None, name="check"):
+def guest_cpus(tier):
+    """vCPUs per guest: FTIO_GUEST_CPUS, else one in make check and two in
+    make check-full. make check runs three guests at once on two cores;
+    QEMU's TCG gives each vCPU a thread of its own, and a guest with two
+    on an overcommitted host spins on locks whose holder's thread is not
+    running: Debian's 6.12 took 46 s for core/ftioctl and 69 s for
+    pool/pool with two vCPUs beside the debug guest, 14 s and 24 s with
+    one (19 s and 33 s with two, alone). check-full keeps two, where SMP
+    races have their chance."""
+    return int(os.environ.get("FTIO_GUEST_CPUS", "2" if tier == "full" else "1"))
+
+
+def share_out(suites, n):
+    """@suites split into @n lists of about equal cost (the longest first,
+    each to the least loaded), each in the order of @suites."""
+    loads = [0] * n
+    where = {}
+    for s in sorted(suites, key=lambda s: -COST.get(s[0], 60)):
+        i = loads.index(min(loads))
+        loads[i] += COST.get(s[0], 60)
+        where[s[0]] = i
+    return [x for x in ([s for s in suites if where[s[0]] == i] for i in range(n)) if x]
+
+
+def run_guest(kernel, suites, stage, results, clock, env=None, name="check", label=None,
+              cpus=1):
     """One guest runs @suites (name, command, format, timeout) in order;
     their results, the kernel reports on its console and the reason it
-    stopped go to @results. Returns the run directory."""
-    rundir = os.path.join(BUILD, "runs", f"{name}-{kernel}")
+    stopped go to @results. @label names the guest where a kernel has
+    several (its run directory, its phases). Returns the run directory."""
+    label = label or kernel
+    rundir = os.path.join(BUILD, "runs", f"{name}-{label}")
     subprocess.run(["rm", "-rf", rundir])
     os.makedirs(rundir)
     slow = slowness(kernel)
@@ -367,7 +399,7 @@ def run_guest(kernel, suites, stage, results, clock, env=None, name="check"):
     timeout = min(budget, left - 30)
     genv = {"FTIO_DEADLINE": str(max(0, left - 90))}
     genv.update(env or {})
-    say(f"{kernel}: {len(suites)} suites in one guest (timeout {timeout} s)")
+    say(f"{label}: {len(suites)} suites in one guest, {cpus} vCPU (timeout {timeout} s)")
     gstart = clock.now()
     # kmemleak's scan after each suite takes a third less time in 1.5 GiB
     # than in 2 (the debug kernel's), which is enough for every suite.
@@ -375,16 +407,16 @@ def run_guest(kernel, suites, stage, results, clock, env=None, name="check"):
         status, rundir, reason = vm.run(
             ["selftests/vm/guest-run.sh"], kernel=kernel, timeout=timeout, name=name,
             moddir=stage, rundir=rundir, quiet=False, env=genv,
-            mem="1536M" if kernel == DBG else "2G")
+            mem="1536M" if kernel == DBG else "2G", smp=cpus)
     except Exception as e:  # noqa: BLE001 - any failure to start is reported
         why = f"the guest could not start: {type(e).__name__}: {e}"
-        say(f"{kernel}: {why}")
+        say(f"{label}: {why}")
         for sname, _, _, _ in suites:
             results.add(sname, kernel, notrun=why)
         return rundir
     gend = clock.now()
-    say(f"{kernel}: guest done in {mmss(gend - gstart)}: {reason.splitlines()[0]}")
-    timeline_phases(kernel, rundir, gstart, clock)
+    say(f"{label}: guest done in {mmss(gend - gstart)}: {reason.splitlines()[0]}")
+    timeline_phases(label, rundir, gstart, clock)
     collect(kernel, suites, rundir, status, reason, results)
     return rundir
 
@@ -482,7 +514,7 @@ def collect(kernel, suites, rundir, status, reason, results):
 def plan(tier, kernels, chosen):
     out = {}
     for k in kernels:
-        suites = [(name, cmd, fmt, tmo) for name, ks, cmd, fmt, tmo, _ in GUEST_SUITES
+        suites = [(name, cmd, fmt, tmo) for name, ks, cmd, fmt, tmo, _, _ in GUEST_SUITES
                   if (tier == "full" or k in ks) and chosen(name)]
         if suites:
             out[k] = suites
@@ -536,7 +568,8 @@ def run_plan(path, clock):
                 results.add(s[0], k, notrun=f"no modules for {k}")
             continue
         threads.append(threading.Thread(target=run_guest, args=(
-            k, ss, stages[k], results, clock), kwargs={"env": envs.get(k), "name": label}))
+            k, ss, stages[k], results, clock),
+            kwargs={"env": envs.get(k), "name": label, "cpus": guest_cpus("check")}))
     for t in threads:
         t.start()
     for t in threads:
@@ -575,8 +608,8 @@ def main():
         return not a.suite or any(part and part in name for part in a.suite.split(","))
 
     if a.list:
-        for name, ks, cmd, _, tmo, why in GUEST_SUITES:
-            print(f"{name:24} {', '.join(ks):28} {tmo:4} s  {cmd}")
+        for name, ks, cmd, _, tmo, cost, why in GUEST_SUITES:
+            print(f"{name:24} {', '.join(ks):28} {tmo:4} s  ~{cost:3} s  {cmd}")
             if why:
                 print(f"{'':24} {why}")
         for name, cmd, why in HOST_SUITES:
@@ -601,6 +634,7 @@ def main():
     guest_plan = plan(a.tier, kernels, chosen)
     host_suites = [(n, c) for n, c, _ in HOST_SUITES if chosen(n)]
     soak_env = {"FTIO_SOAK": "1"} if a.tier == "full" else {}
+    cpus = guest_cpus(a.tier)
     need = set(guest_plan)
     if host_suites:
         need |= {D, DBG} & set(kernels)
@@ -662,10 +696,21 @@ def main():
             for s in guest_plan[DBG]:
                 results.add(s[0], DBG, notrun="its modules did not build")
             return
-        # One guest: the debug kernel's suites split over two guests
-        # beside the host's line (three guests on two cores) measured
-        # 32 minutes against 17, with soft lockups of the starved vCPUs.
-        run_guest(DBG, guest_plan[DBG], stages[DBG], results, clock, env=soak_env)
+        # The debug kernel's suites are the longest line: with one vCPU a
+        # guest they go to two guests side by side, shared out by cost.
+        # With two vCPUs a guest (check-full) they stay in one: two such
+        # guests beside the host's line measured 32 minutes against 17,
+        # with soft lockups of the starved vCPUs.
+        parts = share_out(guest_plan[DBG], 2 if cpus == 1 else 1)
+        guests = [threading.Thread(target=run_guest, args=(
+            DBG, part, stages[DBG], results, clock),
+            kwargs={"env": soak_env, "cpus": cpus,
+                    "label": f"{DBG}-{i + 1}" if len(parts) > 1 else DBG})
+            for i, part in enumerate(parts)]
+        for t in guests:
+            t.start()
+        for t in guests:
+            t.join()
 
     def host_line():
         # Lint (with its W=1 and sparse builds) and DKMS side by side.
@@ -703,7 +748,7 @@ def main():
                 for s in guest_plan[k]:
                     results.add(s[0], k, notrun="its modules did not build")
                 continue
-            run_guest(k, guest_plan[k], stages[k], results, clock, env=soak_env)
+            run_guest(k, guest_plan[k], stages[k], results, clock, env=soak_env, cpus=cpus)
         if host_suites:
             debug_staged.wait()
             for name, cmd in host_suites:
