@@ -275,6 +275,24 @@ def unflipped_probes_pass():
     os.unlink(f.name)
 
 
+@case
+def debug_suites_shared_out_by_cost():
+    suites = [(name, "cmd", "tap", 100) for name, ks, *_ in run.GUEST_SUITES
+              if run.DBG in ks]
+    parts = run.share_out(suites, 2)
+    assert len(parts) == 2, parts
+    assert sorted(s for p in parts for s in p) == sorted(suites), "a suite lost or doubled"
+    loads = [sum(run.COST[s[0]] for s in p) for p in parts]
+    # Longest first to the least loaded: within one suite's cost.
+    assert abs(loads[0] - loads[1]) <= max(run.COST.values()), loads
+    order = [s[0] for s in suites]
+    for p in parts:
+        names = [s[0] for s in p]
+        assert names == sorted(names, key=order.index), f"order lost: {names}"
+    assert run.share_out(suites, 1) == [suites]
+    assert run.share_out(suites[:1], 2) == [suites[:1]], "an empty guest booted"
+
+
 def main():
     print("TAP version 13")
     print(f"1..{len(CASES)}")
