@@ -162,13 +162,17 @@ void ftio_evlog_flush(struct ftio_evlog *log)
 EXPORT_SYMBOL_IF_KUNIT(ftio_evlog_flush);
 
 /**
- * ftio_evlog_destroy() - free the log
- * @log: the log; no emitter may use it any more
+ * ftio_evlog_stop() - stop delivering
+ * @log: the log
  *
- * Records not yet delivered are dropped (at unload nobody can listen any
- * more); pending uevents still go out so that device references are put.
+ * After it returns the deliver callback is not running and will not be
+ * called again; events still appended are kept in the ring but go
+ * nowhere. Pending uevents still go out so that device references are
+ * put. Unload calls it before it takes away what the callback uses (the
+ * netlink family), and frees the ring with ftio_evlog_destroy() only
+ * once nothing can read it any more.
  */
-void ftio_evlog_destroy(struct ftio_evlog *log)
+void ftio_evlog_stop(struct ftio_evlog *log)
 {
 	unsigned long flags;
 
@@ -177,6 +181,19 @@ void ftio_evlog_destroy(struct ftio_evlog *log)
 	spin_unlock_irqrestore(&log->lock, flags);
 	cancel_work_sync(&log->work);
 	ftio_evlog_send_uevents(log);
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_evlog_stop);
+
+/**
+ * ftio_evlog_destroy() - free the log
+ * @log: the log; nobody may append to it or read it any more
+ *
+ * Stops delivery if ftio_evlog_stop() has not. Records not yet delivered
+ * are dropped (at unload nobody can listen any more).
+ */
+void ftio_evlog_destroy(struct ftio_evlog *log)
+{
+	ftio_evlog_stop(log);
 	vfree(log->ring);
 	log->ring = NULL;
 }

@@ -88,6 +88,7 @@ struct ftio_evlog_stats {
 };
 
 int ftio_evlog_init(struct ftio_evlog *log, u32 size, ftio_deliver_fn deliver);
+void ftio_evlog_stop(struct ftio_evlog *log);
 void ftio_evlog_destroy(struct ftio_evlog *log);
 u64 ftio_evlog_append(struct ftio_evlog *log, u32 severity, u32 code,
 		      const char *source, const char *object,

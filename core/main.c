@@ -177,18 +177,26 @@ static int __init ftio_core_init(void)
 err_kobj:
 	kobject_put(ftio_kobj);
 err_nl:
+	ftio_evlog_stop(&ftio_log);
 	ftio_netlink_exit();
 err_log:
 	ftio_evlog_destroy(&ftio_log);
 	return ret;
 }
 
+/*
+ * The reverse of ftio_core_init(), with the log's delivery stopped first:
+ * its work item multicasts on the family, so it must be idle before the
+ * family goes; the family's handlers read the ring, so it is freed only
+ * after genl_unregister_family() has waited for those in flight.
+ */
 static void __exit ftio_core_exit(void)
 {
 	sysfs_remove_groups(ftio_kobj, ftio_root_groups);
 	kobject_put(ftio_kobj);
-	ftio_evlog_destroy(&ftio_log);
+	ftio_evlog_stop(&ftio_log);
 	ftio_netlink_exit();
+	ftio_evlog_destroy(&ftio_log);
 }
 
 module_init(ftio_core_init);

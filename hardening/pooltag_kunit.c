@@ -13,6 +13,7 @@
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -565,6 +566,30 @@ static void special_use_after_free_faults(struct kunit *test)
 	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
 }
 
+/*
+ * A free inside an RCU read-side section must not sleep: on a
+ * preemptible-RCU kernel preemptible() is true there, and unmapping at
+ * once slept in vfree() (a "sleeping function called from invalid
+ * context" report on the console). The unmap is deferred, and done.
+ */
+static void special_free_under_rcu_does_not_sleep(struct kunit *test)
+{
+	u32 tag = KTAG('s', 'r');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	char byte;
+	u8 *p;
+
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OVERRUN);
+	p = ftio_pool_alloc(64, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	rcu_read_lock();
+	ftio_pool_free(p, tag);
+	rcu_read_unlock();
+	ftio_pt_special_flush();
+	KUNIT_EXPECT_EQ(test, copy_from_kernel_nofault(&byte, p, 1), -EFAULT);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+}
+
 static void special_slack_overrun_reported_at_free(struct kunit *test)
 {
 	u32 tag = KTAG('s', 's');
@@ -715,6 +740,7 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(special_overrun_hits_guard_page),
 	KUNIT_CASE(special_underrun_hits_guard_page),
 	KUNIT_CASE(special_use_after_free_faults),
+	KUNIT_CASE(special_free_under_rcu_does_not_sleep),
 	KUNIT_CASE(special_slack_overrun_reported_at_free),
 	KUNIT_CASE(special_accounting_and_cache),
 	KUNIT_CASE(leak_report_names_call_sites),

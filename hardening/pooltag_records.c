@@ -13,6 +13,7 @@
  * quarantine so that the fault can be explained: tag, object, call sites.
  */
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -269,8 +270,14 @@ void ftio_pt_special_free(struct ftio_pt_rec *rec, unsigned long caller)
 					  bad - (long)(rec->ptr - rec->base));
 	ftio_pt_account_free(t, rec->size);
 
-	/* Unmap now if we may sleep, so that a use after free faults. */
-	now = preemptible() && !in_interrupt();
+	/*
+	 * Unmap now if we may sleep, so that a use after free faults at
+	 * once; else from a work item. "May sleep" is what might_sleep()
+	 * checks: preemptible() alone is true inside an RCU read-side
+	 * section of a preemptible-RCU kernel (Debian's), where vfree()
+	 * must not sleep. Without a preempt count it is always false.
+	 */
+	now = preemptible() && !rcu_preempt_depth() && !in_interrupt();
 	spin_lock_irqsave(&ftio_pt_special_lock, flags);
 	list_del(&rec->list);
 	if (!now) {

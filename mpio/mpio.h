@@ -299,6 +299,8 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		  struct netlink_ext_ack *extack);
 int mpio_path_remove(struct mpio_path *p, struct netlink_ext_ack *extack);
 void mpio_path_gone(struct mpio_path *p);
+bool mpio_path_tryget(struct mpio_path *p);
+void mpio_path_put(struct mpio_path *p);
 struct mpio_path *mpio_path_find(struct mpio_dev *d, const char *spec);
 void mpio_path_fail(struct mpio_path *p, int err, const char *why);
 bool mpio_path_fail_io(struct mpio_path *p, int err);
@@ -354,7 +356,9 @@ void mpio_readd_stop(void);
 /* mpio_sysfs.c */
 int mpio_dev_sysfs_add(struct mpio_dev *d);
 void mpio_dev_sysfs_del(struct mpio_dev *d);
+void mpio_path_sysfs_init(struct mpio_path *p);
 int mpio_path_sysfs_add(struct mpio_path *p);
+void mpio_path_sysfs_put(struct mpio_path *p);
 void mpio_path_sysfs_del(struct mpio_path *p);
 
 /* mpio_nl.c */

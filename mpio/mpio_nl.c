@@ -366,23 +366,34 @@ static int mpio_path_cmd(struct sk_buff *skb, struct genl_info *info, u8 cmd)
 		ret = mpio_nl_reply_path(info, p, cmd);
 		break;
 	case FTIO_CMD_MPIO_PATH_FAIL:
-		mutex_unlock(&d->lock);
-		mpio_path_fail_admin(p);
-		flush_work(&p->config);
-		mutex_lock(&d->lock);
-		ret = mpio_nl_reply_path(info, p, cmd);
-		break;
 	case FTIO_CMD_MPIO_PATH_REINSTATE:
-		if (atomic_read(&p->state) != MPIO_PATH_FAILED) {
+		if (cmd == FTIO_CMD_MPIO_PATH_REINSTATE &&
+		    atomic_read(&p->state) != MPIO_PATH_FAILED) {
 			NL_SET_ERR_MSG(info->extack, "ftio: the path is not failed");
 			ret = -EINVAL;
 			break;
 		}
+		/*
+		 * Both wait for work that takes d->lock, so they run without
+		 * it: the pin keeps the path (removed meanwhile or not) alive.
+		 */
+		if (!mpio_path_tryget(p)) {
+			NL_SET_ERR_MSG(info->extack, "ftio: the path is being removed");
+			ret = -ENODEV;
+			break;
+		}
 		mutex_unlock(&d->lock);
-		ret = mpio_path_reinstate(p, true);
+		if (cmd == FTIO_CMD_MPIO_PATH_FAIL) {
+			mpio_path_fail_admin(p);
+			flush_work(&p->config);
+			ret = 0;
+		} else {
+			ret = mpio_path_reinstate(p, true);
+		}
 		mutex_lock(&d->lock);
 		if (!ret)
 			ret = mpio_nl_reply_path(info, p, cmd);
+		mpio_path_put(p);
 		break;
 	}
 unlock:

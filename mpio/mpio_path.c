@@ -178,8 +178,19 @@ void mpio_rebuild_active(struct mpio_dev *d)
 
 	set = ftio_pool_zalloc(struct_size(set, p, MPIO_MAX_PATHS), GFP_KERNEL,
 			       MPIO_TAG);
-	if (!set)
-		return;	/* the old set stays; the next change retries */
+	if (!set) {
+		/*
+		 * No memory for a new set, and the old one may name a path
+		 * on its way out: take it from the readers (their I/O
+		 * queues as with no path), wait for them to be done with
+		 * it, and fill it again in place.
+		 */
+		set = rcu_replace_pointer(d->active, NULL, lockdep_is_held(&d->lock));
+		if (!set)
+			return;	/* none to reuse: I/O queues until the next change */
+		synchronize_rcu();
+		memset(set, 0, struct_size(set, p, MPIO_MAX_PATHS));
+	}
 	list_for_each_entry(p, &d->paths, node) {
 		int st = atomic_read(&p->state);
 
@@ -466,23 +477,58 @@ void mpio_path_gone(struct mpio_path *p)
 	mpio_path_remove(p, NULL);
 }
 
+/**
+ * mpio_path_tryget() - pin a path across a section without its device's lock
+ * @p: the path, found under d->lock or RCU
+ *
+ * A pinned path is not released, and neither is its device (which waits
+ * for its paths' release before it is freed).
+ *
+ * Return: false if the path is already on its way out.
+ */
+bool mpio_path_tryget(struct mpio_path *p)
+{
+	return percpu_ref_tryget_live(&p->ref);
+}
+
+/**
+ * mpio_path_put() - drop the pin of mpio_path_tryget()
+ * @p: the path
+ */
+void mpio_path_put(struct mpio_path *p)
+{
+	percpu_ref_put(&p->ref);
+}
+
 #ifdef FTIO_HAVE_BDEV_FILE
 /* The block layer's word that a disk went away (6.9+; see mpio_readd.c). */
 static void mpio_path_mark_dead(struct block_device *bdev, bool surprise)
 {
 	struct mpio_dev *d = bdev->bd_holder;
-	struct mpio_path *p;
+	struct mpio_path *p, *found = NULL;
 
-	/* Called with bd_holder_lock held, which the holder drops. */
-	mutex_unlock(&bdev->bd_holder_lock);
-	mutex_lock(&d->lock);
-	list_for_each_entry(p, &d->paths, node) {
+	/*
+	 * Called with bd_holder_lock held, which the holder drops; it cannot
+	 * take d->lock first (path add takes them the other way round). While
+	 * it is held the claim stands, so the path and its device live: pin
+	 * the path, which keeps both alive once it is dropped.
+	 */
+	rcu_read_lock();
+	list_for_each_entry_rcu(p, &d->paths, node) {
 		if (ftio_bdev_get(&p->bdev) == bdev) {
-			mpio_path_gone(p);
+			if (mpio_path_tryget(p))
+				found = p;
 			break;
 		}
 	}
+	rcu_read_unlock();
+	mutex_unlock(&bdev->bd_holder_lock);
+	if (!found)
+		return;		/* already being removed */
+	mutex_lock(&d->lock);
+	mpio_path_gone(found);
 	mutex_unlock(&d->lock);
+	mpio_path_put(found);
 }
 
 static const struct blk_holder_ops mpio_holder_ops = {
@@ -632,11 +678,13 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 	atomic_set(&p->state, MPIO_PATH_STANDBY);
 	INIT_WORK(&p->config, mpio_path_config_work);
 	INIT_WORK(&p->release, mpio_path_release_work);
+	mpio_path_sysfs_init(p);
 	ret = mpio_path_sysfs_add(p);
 	if (ret) {
-		/* The kobject's release frees the path and its counters. */
+		/* Undone in reverse; the kobject's release frees the path last. */
 		percpu_ref_exit(&p->ref);
 		ftio_bdev_close(&p->bdev);
+		mpio_path_sysfs_put(p);
 		return ret;
 	}
 	ret = bd_link_disk_holder(bdev, d->disk);

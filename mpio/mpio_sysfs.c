@@ -12,6 +12,7 @@
  * them while holding it.
  */
 
+#include <linux/error-injection.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
 #include <linux/sysfs.h>
@@ -535,16 +536,47 @@ static const struct kobj_type mpio_path_ktype = {
 	.default_groups = mpio_path_groups,
 };
 
-int mpio_path_sysfs_add(struct mpio_path *p)
+/**
+ * mpio_path_sysfs_init() - give a path its kobject, not yet in sysfs
+ * @p: the path, with its per-CPU counters
+ *
+ * From here on the kobject owns the path: its last put, by
+ * mpio_path_sysfs_put() or mpio_path_sysfs_del(), frees it.
+ */
+void mpio_path_sysfs_init(struct mpio_path *p)
 {
-	int ret = kobject_init_and_add(&p->kobj, &mpio_path_ktype,
-				       p->dev->paths_kobj, "%u", p->id);
-
-	if (ret)
-		kobject_put(&p->kobj);
-	return ret;
+	kobject_init(&p->kobj, &mpio_path_ktype);
 }
 
+/**
+ * mpio_path_sysfs_add() - show the path under its device's paths/
+ * @p: the path, after mpio_path_sysfs_init()
+ *
+ * On failure the caller undoes what it set up and then drops the path
+ * with mpio_path_sysfs_put(). An error can be injected here
+ * (fail_function) to walk that path.
+ *
+ * Return: 0 or a negative errno.
+ */
+noinline int mpio_path_sysfs_add(struct mpio_path *p)
+{
+	return kobject_add(&p->kobj, p->dev->paths_kobj, "%u", p->id);
+}
+ALLOW_ERROR_INJECTION(mpio_path_sysfs_add, ERRNO);
+
+/**
+ * mpio_path_sysfs_put() - drop a path that never made it into sysfs
+ * @p: the path
+ */
+void mpio_path_sysfs_put(struct mpio_path *p)
+{
+	kobject_put(&p->kobj);
+}
+
+/**
+ * mpio_path_sysfs_del() - take the path out of sysfs and drop it
+ * @p: the path
+ */
 void mpio_path_sysfs_del(struct mpio_path *p)
 {
 	kobject_del(&p->kobj);

@@ -9,8 +9,8 @@
  *            "testmod0"); with the device, so each raises a uevent
  *   burst    write N to emit N operator-note events as fast as possible
  *   warn     write 1 to provoke a kernel WARN (tests the runner's detector)
- *   leak     write SIZE to allocate SIZE bytes and forget them (a kmemleak
- *            report, for the runner's tests)
+ *   leak     write SIZE to allocate SIZE bytes eight times and forget them
+ *            (kmemleak reports, for the runner's tests)
  *   hang     write SECONDS (at most 600) to sleep that long in
  *            uninterruptible state (a hung-task report)
  *   oob      write 1 to read one byte past a kmalloc()ed object (a KASAN
@@ -116,15 +116,27 @@ static ssize_t warn_write(struct file *f, const char __user *ubuf, size_t len,
 	return len;
 }
 
-/* Allocate @size bytes and forget them, on purpose: kmemleak must find them. */
+/*
+ * Allocate @size bytes eight times and forget them, on purpose: kmemleak
+ * must find them. Several, because a copy of a pointer may stay where no
+ * scrub here reaches it: an interrupt that came while it was in a
+ * register saves it on the IRQ stack, a per-CPU area kmemleak scans.
+ * With the debug kernel's voluntary preemption one object in four was
+ * seen kept alive that way, once all four of a run.
+ */
+#define TM_LEAKS 8
 static noinline bool tm_leak(u32 size)
 {
-	char *p = kmalloc(size, GFP_KERNEL);
+	int i;
 
-	if (!p)
-		return false;
-	memset(p, 0x5a, size);
-	OPTIMIZER_HIDE_VAR(p);
+	for (i = 0; i < TM_LEAKS; i++) {
+		char *p = kmalloc(size, GFP_KERNEL);
+
+		if (!p)
+			return false;
+		memset(p, 0x5a, size);
+		OPTIMIZER_HIDE_VAR(p);
+	}
 	return true;
 }
 

@@ -172,6 +172,62 @@ fails "ynl: rr-repeat 0" 1 sh -c \
 	"$ynl --do mpio-dev-set --json '{\"name\": \"db0\", \"rr-repeat\": 0}' >$tmp/y5 2>&1"
 check "says the range" grep -q 'rr-repeat is 1..1000' "$tmp/y5"
 
+# A disk that goes away while fail and reinstate run on its path: the
+# netlink handlers pin the path across the work they wait for without the
+# device's lock, and the block layer's mark_dead (6.9+) pins it across
+# dropping bd_holder_lock; unpinned, the path was used after its release.
+nb=/sys/kernel/config/nullb/race
+before=$(ls /sys/block)
+ok "a null_blk device made through configfs" sh -c \
+	"mkdir -p $nb && echo 1024 >$nb/size && echo 1 >$nb/power"
+# Its disk's name: nullbN on 6.1, the directory's on later kernels.
+race=$(comm -13 <(echo "$before") <(ls /sys/block) | head -n1)
+ok "is a third path ($race)" ftioctl mpio path add db0 "$race"
+(
+	end=$((SECONDS + 60))
+	while [ $SECONDS -lt $end ]; do
+		ftioctl mpio path fail db0 "$race"
+		ftioctl mpio path reinstate db0 "$race"
+	done
+) >/dev/null 2>&1 &
+racer=$!
+nap 2
+ok "its disk goes while fail and reinstate run" sh -c "echo 0 >$nb/power"
+check "the path goes with it" wait_for 30 n_paths 2
+kill "$racer" 2>/dev/null
+wait "$racer"
+rmdir "$nb"
+
+# A path whose sysfs directory cannot be made is undone in the reverse
+# order of its set-up, the kobject's release (which frees the path) last;
+# freed first, the path was used after it (KASAN). The debug kernel's
+# fail_function makes mpio_path_sysfs_add() fail.
+if [ "${FTIO_KERNEL:-}" = debug ]; then
+	ff=/sys/kernel/debug/fail_function
+	ok "fail_function: mpio_path_sysfs_add() returns -ENOMEM" sh -c \
+		"echo mpio_path_sysfs_add >$ff/inject && printf %#x -12 >$ff/mpio_path_sysfs_add/retval &&
+		 echo 100 >$ff/probability && echo 1 >$ff/interval && echo -1 >$ff/times &&
+		 echo 0 >$ff/space && echo 0 >$ff/verbose"
+	fails "a path whose sysfs directory fails is refused" 1 ftioctl mpio path add db0 nullb2
+	echo >$ff/inject
+	check "the device keeps its two paths" [ "$(ls $m/paths | wc -l)" = 2 ]
+	ok "the disk is free again: the path comes once sysfs works" ftioctl mpio path add db0 nullb2
+	ok "and goes" ftioctl mpio path del db0 nullb2
+fi
+
+# A path removed when there is no memory for a new active set: the old
+# set kept naming it, and I/O went to the path after its release. mpio's
+# pool tag fails its next allocation, the rebuild's.
+ok "a third path" ftioctl mpio path add db0 nullb2
+ok "mpio's pool tag fails its next allocation" ftioctl pool set Mpio fail 100% times 1
+ok "the third path goes all the same" ftioctl mpio path del db0 nullb2
+check "the failure hit" bash -c "ftioctl -j pool show Mpio | grep -q '\"injected\":1[,}]'"
+ftioctl pool set Mpio fail off >/dev/null
+a0=$(cat $m/paths/0/ios); a1=$(cat $m/paths/1/ios)
+check "I/O goes on over the two paths left" \
+	dd if=/dev/mpio0 of=/dev/null bs=4k count=200 iflag=direct status=none
+check "and only there" [ $(($(cat $m/paths/0/ios) - a0 + $(cat $m/paths/1/ios) - a1)) = 200 ]
+
 ok "mpio path del" ftioctl mpio path del db0 nullb1
 check "one path left" [ "$(ls $m/paths | wc -l)" = 1 ]
 ok "delete db1" ftioctl mpio delete db1

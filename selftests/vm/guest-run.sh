@@ -29,11 +29,15 @@ leaks=/sys/kernel/debug/kmemleak
 
 # Builtins where a process would do (a fork and exec costs a quarter of a
 # second on the debug kernel under emulation).
+# /proc/timer_list in one pass: read's lseek back after each line makes
+# its seq_file generate the text again, and a timer that changed in
+# between once cost the "jiffies:" line (an end marker without jiffies).
 jiffies() {
-	local key val
-	while read -r key val _; do
-		[ "$key" = jiffies: ] && { echo "$val"; return; }
-	done </proc/timer_list
+	local line tl
+	mapfile -t tl </proc/timer_list
+	for line in "${tl[@]}"; do
+		[[ $line == jiffies:* ]] && { echo "${line#jiffies: }"; return; }
+	done
 }
 uptime_s() {
 	local up

@@ -170,16 +170,31 @@ def host_depmod(kernel, moddir):
             print(f"vm: depmod on the build machine failed, the guest runs it: "
                   f"{r.stderr.strip()}", file=sys.stderr)
             return None
-        part = out + f".{os.getpid()}"
-        os.makedirs(part, exist_ok=True)
+        # Guests of one kernel start at once (the debug kernel's two):
+        # each makes its own copy, the first to rename it wins.
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        part = tempfile.mkdtemp(prefix=os.path.basename(out) + ".", dir=os.path.dirname(out))
         for e in os.listdir(mdir):
             path = os.path.join(mdir, e)
             if e.startswith("modules.") and not os.path.islink(path):
                 shutil.copy(path, part)
-        shutil.rmtree(out, ignore_errors=True)
-        os.rename(part, out)
+        for _ in range(2):
+            try:
+                os.rename(part, out)
+                break
+            except OSError:
+                if os.path.exists(os.path.join(out, "modules.dep.bin")):
+                    break                                # another guest's is there
+                shutil.rmtree(out, ignore_errors=True)   # left by a run cut short
+        shutil.rmtree(part, ignore_errors=True)
+
+    def age(d):
+        try:
+            return os.path.getmtime(d)
+        except OSError:
+            return 0    # another guest's copy, renamed or dropped meanwhile
     # Keep the newest few: each build of the modules makes one.
-    old = sorted(glob.glob(os.path.join(CACHE, "depmod", "*")), key=os.path.getmtime)
+    old = sorted(glob.glob(os.path.join(CACHE, "depmod", "*")), key=age)
     for d in old[:-12]:
         shutil.rmtree(d, ignore_errors=True)
     return out
