@@ -12,7 +12,6 @@
  * them while holding it.
  */
 
-#include <linux/error-injection.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
 #include <linux/sysfs.h>
@@ -553,16 +552,14 @@ void mpio_path_sysfs_init(struct mpio_path *p)
  * @p: the path, after mpio_path_sysfs_init()
  *
  * On failure the caller undoes what it set up and then drops the path
- * with mpio_path_sysfs_put(). An error can be injected here
- * (fail_function) to walk that path.
+ * with mpio_path_sysfs_put().
  *
  * Return: 0 or a negative errno.
  */
-noinline int mpio_path_sysfs_add(struct mpio_path *p)
+int mpio_path_sysfs_add(struct mpio_path *p)
 {
 	return kobject_add(&p->kobj, p->dev->paths_kobj, "%u", p->id);
 }
-ALLOW_ERROR_INJECTION(mpio_path_sysfs_add, ERRNO);
 
 /**
  * mpio_path_sysfs_put() - drop a path that never made it into sysfs

@@ -198,23 +198,6 @@ kill "$racer" 2>/dev/null
 wait "$racer"
 rmdir "$nb"
 
-# A path whose sysfs directory cannot be made is undone in the reverse
-# order of its set-up, the kobject's release (which frees the path) last;
-# freed first, the path was used after it (KASAN). The debug kernel's
-# fail_function makes mpio_path_sysfs_add() fail.
-if [ "${FTIO_KERNEL:-}" = debug ]; then
-	ff=/sys/kernel/debug/fail_function
-	ok "fail_function: mpio_path_sysfs_add() returns -ENOMEM" sh -c \
-		"echo mpio_path_sysfs_add >$ff/inject && printf %#x -12 >$ff/mpio_path_sysfs_add/retval &&
-		 echo 100 >$ff/probability && echo 1 >$ff/interval && echo -1 >$ff/times &&
-		 echo 0 >$ff/space && echo 0 >$ff/verbose"
-	fails "a path whose sysfs directory fails is refused" 1 ftioctl mpio path add db0 nullb2
-	echo >$ff/inject
-	check "the device keeps its two paths" [ "$(ls $m/paths | wc -l)" = 2 ]
-	ok "the disk is free again: the path comes once sysfs works" ftioctl mpio path add db0 nullb2
-	ok "and goes" ftioctl mpio path del db0 nullb2
-fi
-
 # A path removed when there is no memory for a new active set: the old
 # set kept naming it, and I/O went to the path after its release. mpio's
 # pool tag fails its next allocation, the rebuild's.
