@@ -56,31 +56,32 @@ DBG = "debug"
 ALL = [D61, D, DBG]
 # name, kernels in make check, command (in the guest, from the tree's top),
 # result format, timeout in seconds on Debian's kernel (the debug kernel
-# gets twice as long), what it costs (seconds on the debug kernel, one
-# vCPU, its leak scan included: the debug guests share the suites out by
-# it) and why it runs where it does.
+# gets twice as long), what it costs (seconds on the debug kernel in
+# make check, one vCPU beside the host's line, its leak scan included:
+# the debug guests share the suites out by it) and why it runs where it
+# does.
 GUEST_SUITES = [
-    ("kunit", [DBG], "selftests/kunit/run_kunit.sh", "ktap", 300, 55,
+    ("kunit", [DBG], "selftests/kunit/run_kunit.sh", "ktap", 300, 50,
      "KUnit needs the debug kernel"),
-    ("smoke/load_unload", ALL, "selftests/smoke/load_unload.sh", "tap", 200, 60,
+    ("smoke/load_unload", ALL, "selftests/smoke/load_unload.sh", "tap", 200, 70,
      "every kernel: the modules load and unload"),
-    ("core/nl_core", ALL, "nl_core", "tap", 200, 40,
+    ("core/nl_core", ALL, "nl_core", "tap", 200, 45,
      "6.1 too: its generic netlink lacks split ops (compat/)"),
-    ("core/ftioctl", [D, DBG], "selftests/core/ftioctl.sh", "tap", 300, 75, ""),
-    ("core/sysfs_abi", [D, DBG], "selftests/core/sysfs_abi.sh", "tap", 120, 35, ""),
-    ("core/ynl_cli", [D, DBG], "selftests/core/ynl_cli.sh", "tap", 300, 75, ""),
+    ("core/ftioctl", [D, DBG], "selftests/core/ftioctl.sh", "tap", 300, 115, ""),
+    ("core/sysfs_abi", [D, DBG], "selftests/core/sysfs_abi.sh", "tap", 120, 40, ""),
+    ("core/ynl_cli", [D, DBG], "selftests/core/ynl_cli.sh", "tap", 300, 105, ""),
     ("runner/qmp", [D], "selftests/runner/qmp.sh", "tap", 200, 30,
      "the host plumbing only: one kernel is enough"),
-    ("pool/pool", [D, DBG], "selftests/pool/pool.sh", "tap", 400, 95, ""),
-    ("mpio/control", [D, DBG], "selftests/mpio/control.sh", "tap", 400, 120, ""),
-    ("mpio/scsi_failover", ALL, "selftests/mpio/scsi_failover.sh", "tap", 400, 95,
+    ("pool/pool", [D, DBG], "selftests/pool/pool.sh", "tap", 400, 185, ""),
+    ("mpio/control", [D, DBG], "selftests/mpio/control.sh", "tap", 400, 220, ""),
+    ("mpio/scsi_failover", ALL, "selftests/mpio/scsi_failover.sh", "tap", 400, 160,
      "6.1 too: its bio_endio() and disk removal differ where mpio hooks"),
-    ("mpio/virtio_failover", ALL, "selftests/mpio/virtio_failover.sh", "tap", 400, 125,
+    ("mpio/virtio_failover", ALL, "selftests/mpio/virtio_failover.sh", "tap", 400, 270,
      "6.1 too: hot unplug of a path's adapter"),
     ("mpio/nvme_tcp_failover", [D, DBG], "selftests/mpio/nvme_tcp_failover.sh", "tap", 400,
-     100, ""),
+     135, ""),
     ("mpio/nvme_pci_failover", [D, DBG], "selftests/mpio/nvme_pci_failover.sh", "tap", 400,
-     115, ""),
+     175, ""),
 ]
 COST = {name: cost for name, _, _, _, _, cost, _ in GUEST_SUITES}
 # Suites of the host: the runner's own tests.
