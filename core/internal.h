@@ -138,6 +138,8 @@ extern struct kobject *ftio_kobj;
 /* Generic netlink family. */
 int ftio_netlink_init(void);
 void ftio_netlink_exit(void);
+bool ftio_nl_cmd_privileged(u8 cmd);
+void ftio_nl_family_restrict(void);
 void ftio_netlink_deliver(struct ftio_evlog *log,
 			  const struct ftio_event_rec *rec);
 

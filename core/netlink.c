@@ -34,7 +34,8 @@ void ftio_netlink_deliver(struct ftio_evlog *log,
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!genl_has_listeners(&ftio_nl_family, &init_net, FTIO_NLGRP_EVENTS))
+	if (!IS_ENABLED(FTIO_HAVE_GENL_MCAST_CAP) ||
+	    !genl_has_listeners(&ftio_nl_family, &init_net, FTIO_NLGRP_EVENTS))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
@@ -87,6 +88,22 @@ static int ftio_nl_no_attrs(const struct nlmsghdr *nlh,
 int ftio_nl_no_attrs_start(struct netlink_callback *cb)
 {
 	return ftio_nl_no_attrs(cb->nlh, cb->extack);
+}
+
+/*
+ * The second half of the permission check of a command the spec marks
+ * admin-perm (the family did the first, CAP_NET_ADMIN): ftio's privileged
+ * commands change state or reveal kernel activity (call sites, the
+ * allocations of every module), so they need CAP_SYS_ADMIN in the initial
+ * user namespace as well, like /proc/allocinfo's 0400 or dm's ioctls.
+ */
+static int ftio_nl_check_perm(u8 cmd, const struct sk_buff *skb,
+			      struct netlink_ext_ack *extack)
+{
+	if (!ftio_nl_cmd_privileged(cmd) || netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "ftio: this command needs CAP_SYS_ADMIN");
+	return -EPERM;
 }
 
 int ftio_nl_core_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -142,6 +159,11 @@ struct ftio_event_dump {
 static_assert(sizeof(struct ftio_event_dump) <=
 	      sizeof_field(struct netlink_callback, ctx));
 
+int ftio_nl_event_get_start(struct netlink_callback *cb)
+{
+	return ftio_nl_check_perm(FTIO_CMD_EVENT_GET, cb->skb, cb->extack);
+}
+
 int ftio_nl_event_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ftio_event_dump *st = (struct ftio_event_dump *)cb->ctx;
@@ -190,24 +212,6 @@ void *ftio_nl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags, u8 cmd)
 }
 EXPORT_SYMBOL_GPL(ftio_nl_put);
 
-/**
- * ftio_nl_require_admin() - the permission check of every mutation
- * @skb: the request
- * @extack: where to say why it was refused
- *
- * ftio's commands that change state need CAP_SYS_ADMIN (in the initial
- * user namespace), whatever netlink's own admin flag would ask for.
- *
- * Return: 0 or -EPERM.
- */
-int ftio_nl_require_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
-{
-	if (netlink_capable(skb, CAP_SYS_ADMIN))
-		return 0;
-	NL_SET_ERR_MSG(extack, "ftio: this command needs CAP_SYS_ADMIN");
-	return -EPERM;
-}
-EXPORT_SYMBOL_GPL(ftio_nl_require_admin);
 
 int ftio_nl_event_post_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -219,7 +223,7 @@ int ftio_nl_event_post_doit(struct sk_buff *skb, struct genl_info *info)
 	u64 seq;
 	int ret;
 
-	ret = ftio_nl_require_admin(skb, info->extack);
+	ret = ftio_nl_check_perm(FTIO_CMD_EVENT_POST, skb, info->extack);
 	if (ret)
 		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, FTIO_A_EVENT_MESSAGE)) {
@@ -300,6 +304,9 @@ static int ftio_nl_dispatch_doit(u8 cmd, const char *missing,
 	struct module *owner;
 	int ret;
 
+	ret = ftio_nl_check_perm(cmd, skb, info->extack);
+	if (ret)
+		return ret;
 	h = ftio_nl_handler_get(cmd, &owner);
 	if (!h)
 		return ftio_nl_not_loaded(info->extack, missing);
@@ -314,8 +321,11 @@ static int ftio_nl_dispatch_start(u8 cmd, const char *missing,
 {
 	const struct ftio_nl_handler *h;
 	struct module *owner;
-	int ret = 0;
+	int ret;
 
+	ret = ftio_nl_check_perm(cmd, cb->skb, cb->extack);
+	if (ret)
+		return ret;
 	h = ftio_nl_handler_get(cmd, &owner);
 	if (!h)
 		return ftio_nl_not_loaded(cb->extack, missing);
@@ -458,6 +468,7 @@ FTIO_NL_ROUTE_DUMP(mpio_path_get)
 
 int ftio_netlink_init(void)
 {
+	ftio_nl_family_restrict();
 	return genl_register_family(&ftio_nl_family);
 }
 

@@ -10,6 +10,27 @@
 
 #include <uapi/linux/ftio.h>
 
+/* Integer value ranges */
+static const struct netlink_range_validation ftio_a_pool_quota_range = {
+	.max	= S64_MAX,
+};
+
+static const struct netlink_range_validation ftio_a_pool_fail_ppm_range = {
+	.max	= 1000000ULL,
+};
+
+static const struct netlink_range_validation ftio_a_pool_fail_interval_range = {
+	.max	= 1000000ULL,
+};
+
+static const struct netlink_range_validation ftio_a_pool_fail_times_range = {
+	.max	= S32_MAX,
+};
+
+static const struct netlink_range_validation ftio_a_mpio_dev_failback_delay_range = {
+	.max	= 86400ULL,
+};
+
 /* FTIO_CMD_EVENT_GET - dump */
 static const struct nla_policy ftio_event_get_nl_policy[FTIO_A_EVENT_MIN_SEVERITY + 1] = {
 	[FTIO_A_EVENT_SINCE] = { .type = NLA_U64, },
@@ -32,11 +53,11 @@ static const struct nla_policy ftio_pool_get_nl_policy[FTIO_A_POOL_TAG + 1] = {
 static const struct nla_policy ftio_pool_set_nl_policy[FTIO_A_POOL_TRACK + 1] = {
 	[FTIO_A_POOL_TAG] = { .type = NLA_NUL_STRING, .len = 4, },
 	[FTIO_A_POOL_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = 63, },
-	[FTIO_A_POOL_QUOTA] = { .type = NLA_U64, },
+	[FTIO_A_POOL_QUOTA] = NLA_POLICY_FULL_RANGE(NLA_U64, &ftio_a_pool_quota_range),
 	[FTIO_A_POOL_SPECIAL] = NLA_POLICY_MAX(NLA_U32, 2),
-	[FTIO_A_POOL_FAIL_PPM] = { .type = NLA_U32, },
-	[FTIO_A_POOL_FAIL_INTERVAL] = { .type = NLA_U32, },
-	[FTIO_A_POOL_FAIL_TIMES] = { .type = NLA_U32, },
+	[FTIO_A_POOL_FAIL_PPM] = NLA_POLICY_FULL_RANGE(NLA_U32, &ftio_a_pool_fail_ppm_range),
+	[FTIO_A_POOL_FAIL_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32, &ftio_a_pool_fail_interval_range),
+	[FTIO_A_POOL_FAIL_TIMES] = NLA_POLICY_FULL_RANGE(NLA_U32, &ftio_a_pool_fail_times_range),
 	[FTIO_A_POOL_TRACK] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
@@ -61,21 +82,21 @@ static const struct nla_policy ftio_mpio_dev_set_nl_policy[FTIO_A_MPIO_DEV_RR_RE
 	[FTIO_A_MPIO_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
 	[FTIO_A_MPIO_DEV_POLICY] = NLA_POLICY_MAX(NLA_U32, 4),
 	[FTIO_A_MPIO_DEV_FAILBACK] = NLA_POLICY_MAX(NLA_U32, 2),
-	[FTIO_A_MPIO_DEV_FAILBACK_DELAY] = { .type = NLA_U32, },
-	[FTIO_A_MPIO_DEV_NO_PATH_RETRY] = { .type = NLA_S32, },
-	[FTIO_A_MPIO_DEV_PROBE_INTERVAL] = { .type = NLA_U32, },
-	[FTIO_A_MPIO_DEV_GROUP] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_DEV_FAILBACK_DELAY] = NLA_POLICY_FULL_RANGE(NLA_U32, &ftio_a_mpio_dev_failback_delay_range),
+	[FTIO_A_MPIO_DEV_NO_PATH_RETRY] = NLA_POLICY_MIN(NLA_S32, FTIO_NO_PATH_QUEUE_FOREVER),
+	[FTIO_A_MPIO_DEV_PROBE_INTERVAL] = NLA_POLICY_MAX(NLA_U32, 3600),
+	[FTIO_A_MPIO_DEV_GROUP] = NLA_POLICY_MAX(NLA_U32, 1000),
 	[FTIO_A_MPIO_DEV_FAIL_QUEUED] = NLA_POLICY_MAX(NLA_U32, 1),
 	[FTIO_A_MPIO_DEV_PROBE] = NLA_POLICY_MAX(NLA_U32, 1),
-	[FTIO_A_MPIO_DEV_RR_REPEAT] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_DEV_RR_REPEAT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
 };
 
 /* FTIO_CMD_MPIO_PATH_ADD - do */
 static const struct nla_policy ftio_mpio_path_add_nl_policy[FTIO_A_MPIO_PATH_WEIGHT + 1] = {
 	[FTIO_A_MPIO_PATH_DEV] = { .type = NLA_NUL_STRING, .len = 31, },
 	[FTIO_A_MPIO_PATH_BDEV] = { .type = NLA_NUL_STRING, .len = 127, },
-	[FTIO_A_MPIO_PATH_GROUP] = { .type = NLA_U32, },
-	[FTIO_A_MPIO_PATH_PRIORITY] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_GROUP] = NLA_POLICY_MAX(NLA_U32, 1000),
+	[FTIO_A_MPIO_PATH_PRIORITY] = NLA_POLICY_MAX(NLA_U32, 1000),
 	[FTIO_A_MPIO_PATH_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
 };
 
@@ -91,8 +112,8 @@ static const struct nla_policy ftio_mpio_path_set_nl_policy[FTIO_A_MPIO_PATH_WEI
 	[FTIO_A_MPIO_PATH_DEV] = { .type = NLA_NUL_STRING, .len = 31, },
 	[FTIO_A_MPIO_PATH_ID] = { .type = NLA_U32, },
 	[FTIO_A_MPIO_PATH_BDEV] = { .type = NLA_NUL_STRING, .len = 127, },
-	[FTIO_A_MPIO_PATH_GROUP] = { .type = NLA_U32, },
-	[FTIO_A_MPIO_PATH_PRIORITY] = { .type = NLA_U32, },
+	[FTIO_A_MPIO_PATH_GROUP] = NLA_POLICY_MAX(NLA_U32, 1000),
+	[FTIO_A_MPIO_PATH_PRIORITY] = NLA_POLICY_MAX(NLA_U32, 1000),
 	[FTIO_A_MPIO_PATH_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
 };
 
@@ -124,17 +145,18 @@ static const struct genl_split_ops ftio_nl_ops[] = {
 	},
 	{
 		.cmd		= FTIO_CMD_EVENT_GET,
+		.start		= ftio_nl_event_get_start,
 		.dumpit		= ftio_nl_event_get_dumpit,
 		.policy		= ftio_event_get_nl_policy,
 		.maxattr	= FTIO_A_EVENT_MIN_SEVERITY,
-		.flags		= GENL_CMD_CAP_DUMP,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= FTIO_CMD_EVENT_POST,
 		.doit		= ftio_nl_event_post_doit,
 		.policy		= ftio_event_post_nl_policy,
 		.maxattr	= FTIO_A_EVENT_MESSAGE,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd	= FTIO_CMD_CATALOGUE_GET,
@@ -149,28 +171,28 @@ static const struct genl_split_ops ftio_nl_ops[] = {
 		.done		= ftio_nl_pool_get_done,
 		.policy		= ftio_pool_get_nl_policy,
 		.maxattr	= FTIO_A_POOL_TAG,
-		.flags		= GENL_CMD_CAP_DUMP,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= FTIO_CMD_POOL_SET,
 		.doit		= ftio_nl_pool_set_doit,
 		.policy		= ftio_pool_set_nl_policy,
 		.maxattr	= FTIO_A_POOL_TRACK,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_DEV_NEW,
 		.doit		= ftio_nl_mpio_dev_new_doit,
 		.policy		= ftio_mpio_dev_new_nl_policy,
 		.maxattr	= FTIO_A_MPIO_DEV_POLICY,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_DEV_DEL,
 		.doit		= ftio_nl_mpio_dev_del_doit,
 		.policy		= ftio_mpio_dev_del_nl_policy,
 		.maxattr	= FTIO_A_MPIO_DEV_NAME,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_DEV_GET,
@@ -186,42 +208,42 @@ static const struct genl_split_ops ftio_nl_ops[] = {
 		.doit		= ftio_nl_mpio_dev_set_doit,
 		.policy		= ftio_mpio_dev_set_nl_policy,
 		.maxattr	= FTIO_A_MPIO_DEV_RR_REPEAT,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_PATH_ADD,
 		.doit		= ftio_nl_mpio_path_add_doit,
 		.policy		= ftio_mpio_path_add_nl_policy,
 		.maxattr	= FTIO_A_MPIO_PATH_WEIGHT,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_PATH_DEL,
 		.doit		= ftio_nl_mpio_path_del_doit,
 		.policy		= ftio_mpio_path_del_nl_policy,
 		.maxattr	= FTIO_A_MPIO_PATH_BDEV,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_PATH_SET,
 		.doit		= ftio_nl_mpio_path_set_doit,
 		.policy		= ftio_mpio_path_set_nl_policy,
 		.maxattr	= FTIO_A_MPIO_PATH_WEIGHT,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_PATH_FAIL,
 		.doit		= ftio_nl_mpio_path_fail_doit,
 		.policy		= ftio_mpio_path_fail_nl_policy,
 		.maxattr	= FTIO_A_MPIO_PATH_BDEV,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_PATH_REINSTATE,
 		.doit		= ftio_nl_mpio_path_reinstate_doit,
 		.policy		= ftio_mpio_path_reinstate_nl_policy,
 		.maxattr	= FTIO_A_MPIO_PATH_BDEV,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= FTIO_CMD_MPIO_PATH_GET,

@@ -11,6 +11,7 @@
 
 #include <uapi/linux/ftio.h>
 
+int ftio_nl_event_get_start(struct netlink_callback *cb);
 int ftio_nl_no_attrs_start(struct netlink_callback *cb);
 int ftio_nl_pool_get_start(struct netlink_callback *cb);
 int ftio_nl_mpio_dev_get_start(struct netlink_callback *cb);

@@ -50,7 +50,8 @@ struct attribute_group;
  * @leaked: live allocations already reported as leaked
  * @leaked_bytes: their bytes
  * @quota: bytes, 0 for none
- * @quota_state: 0 below 80 %, 1 warned, 2 quota reached
+ * @quota_state: 0 armed, 1 warned (at 80 %), 2 quota reached; back to 0
+ *		 below 70 %
  * @special: FTIO_SPECIAL_MODE_*
  * @fail_ppm: failure probability in millionths
  * @fail_interval: consider every Nth allocation only

@@ -359,6 +359,63 @@ static void counters_concurrent_on_all_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, negative, 0U);
 }
 
+/*
+ * The 80 % warning is armed again only below 70 %: a tag that hovers
+ * around 80 % warns once. Sizes are kmalloc's own, so that the live bytes
+ * are exact: quota 10240, 80 % is 8192, 70 % is 7168.
+ */
+static void quota_warning_has_hysteresis(struct kunit *test)
+{
+	u32 tag = KTAG('q', 'h');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	u64 ev0 = events_of_pooltag();
+	void *a, *c, *d, *e;
+
+	ftio_pt_set_quota(t, 10240);
+	a = ftio_pool_alloc(4096, GFP_KERNEL, tag);
+	c = ftio_pool_alloc(2048, GFP_KERNEL, tag);
+	d = ftio_pool_alloc(1024, GFP_KERNEL, tag);
+	KUNIT_ASSERT_TRUE(test, a && c && d);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0);	/* 7168: quiet */
+	e = ftio_pool_alloc(1024, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->live_bytes), 8192LL);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 1);	/* 80 %: warned */
+	ftio_pool_free(e, tag);					/* 70 %: still warned */
+	e = ftio_pool_alloc(1024, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 1);	/* no repeat */
+	ftio_pool_free(e, tag);
+	ftio_pool_free(d, tag);					/* 60 %: armed */
+	d = ftio_pool_alloc(1024, GFP_KERNEL, tag);
+	e = ftio_pool_alloc(1024, GFP_KERNEL, tag);
+	KUNIT_ASSERT_TRUE(test, d && e);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0 + 2);	/* warned again */
+	ftio_pool_free(e, tag);
+	ftio_pool_free(d, tag);
+	ftio_pool_free(c, tag);
+	ftio_pool_free(a, tag);
+	ftio_pt_set_quota(t, 0);
+}
+
+/* The largest quota the policy takes: no overflow, no false warning. */
+static void quota_at_s64_max_is_no_limit_in_practice(struct kunit *test)
+{
+	u32 tag = KTAG('q', 'm');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	u64 ev0 = events_of_pooltag();
+	void *a;
+
+	ftio_pt_set_quota(t, S64_MAX);
+	a = ftio_pool_alloc(4096, GFP_KERNEL, tag);
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0);
+	ftio_pool_free(a, tag);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->quota_hits), 0LL);
+	ftio_pt_set_quota(t, 0);
+}
+
 static void quota_limits_and_raises_events(struct kunit *test)
 {
 	u32 tag = KTAG('q', 'u');
@@ -733,6 +790,8 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(zalloc_zeroes),
 	KUNIT_CASE(counters_concurrent_on_all_cpus),
 	KUNIT_CASE(quota_limits_and_raises_events),
+	KUNIT_CASE(quota_warning_has_hysteresis),
+	KUNIT_CASE(quota_at_s64_max_is_no_limit_in_practice),
 	KUNIT_CASE(fail_simulation),
 	KUNIT_CASE(tracking_detects_tag_mismatch),
 	KUNIT_CASE(tracking_detects_bad_free),

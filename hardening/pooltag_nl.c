@@ -209,12 +209,6 @@ int ftio_pt_set(struct ftio_pt_tag *t, struct nlattr **attrs,
 	unsigned int i;
 	int n;
 
-	if (attrs[FTIO_A_POOL_FAIL_PPM] &&
-	    nla_get_u32(attrs[FTIO_A_POOL_FAIL_PPM]) > 1000000) {
-		NL_SET_ERR_MSG_ATTR(extack, attrs[FTIO_A_POOL_FAIL_PPM],
-				    "ftio: fail-ppm is at most 1000000 (100 %)");
-		return -EINVAL;
-	}
 	if (t->tag == FTIO_PT_SELF_TAG) {
 		for (i = 0; i < ARRAY_SIZE(controls); i++) {
 			if (attrs[controls[i]]) {
@@ -241,9 +235,6 @@ static int ftio_pt_set_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 tag;
 	int ret;
 
-	ret = ftio_nl_require_admin(skb, info->extack);
-	if (ret)
-		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, FTIO_A_POOL_TAG)) {
 		NL_SET_ERR_MSG(info->extack, "ftio: pool-set needs a tag");
 		return -EINVAL;

@@ -3,6 +3,7 @@
  * /sys/kernel/ftio/pool/: totals over all tags and the global knobs.
  * Per-tag state and controls are in netlink (ftioctl pool ...).
  */
+#include <linux/capability.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
 #include <linux/sysfs.h>
@@ -76,6 +77,8 @@ static ssize_t panic_on_leak_store(struct kobject *kobj,
 {
 	unsigned int v;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (kstrtouint(buf, 0, &v) || v > 1)
 		return -EINVAL;
 	WRITE_ONCE(ftio_pt_panic_on_leak, v);

@@ -252,13 +252,19 @@ void ftio_pt_quota_check(struct ftio_pt_tag *t, bool refused)
 					name, quota);
 		return;
 	}
-	if (live * 10 >= (s64)quota * 8) {
+	/*
+	 * Warn at 80 %; arm again only below 70 %, so that a tag that
+	 * hovers around 80 % warns once. Computed without multiplying: the
+	 * quota may be anything up to S64_MAX.
+	 */
+	if (live >= (s64)(quota - quota / 5)) {
 		if (atomic_cmpxchg(&t->quota_state, 0, 1) == 0)
 			ftio_event_emit(&ftio_pt_module, FTIO_EVENT_CODE_POOL_QUOTA_WARNING,
 					NULL, name,
 					"tag %s holds %lld of its %llu bytes", name, live,
 					quota);
-	} else if (atomic_read(&t->quota_state)) {
+	} else if (live < (s64)(quota - quota / 10 * 3) &&
+		   atomic_read(&t->quota_state)) {
 		atomic_set(&t->quota_state, 0);
 	}
 }
@@ -451,11 +457,15 @@ static void ftio_pt_set_flag(struct ftio_pt_tag *t, u32 flag, bool on)
 /**
  * ftio_pt_set_quota() - cap a tag's live bytes
  * @t: the tag
- * @quota: bytes, 0 for no quota
+ * @quota: bytes, 0 for no quota; at most S64_MAX (live bytes are signed),
+ *	   which the netlink policy enforces
  */
 void ftio_pt_set_quota(struct ftio_pt_tag *t, u64 quota)
 {
 	struct ftio_pt_stats st;
+
+	if (WARN_ON_ONCE(quota > S64_MAX))
+		quota = S64_MAX;
 
 	mutex_lock(&ftio_pt_lock);
 	WRITE_ONCE(t->quota, quota);

@@ -132,6 +132,7 @@ struct mpio_pathset {
  */
 #define MPIO_RR_REPEAT_DEFAULT	256
 #define MPIO_RR_REPEAT_MAX	1000
+#define MPIO_NO_PATH_RETRY_MAX	86400
 
 /* I/O contexts each CPU keeps for reuse, at most (see mpio_io_get()). */
 #define MPIO_CLONE_CACHE	64

@@ -148,9 +148,6 @@ static int mpio_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct mpio_dev *d;
 	int ret;
 
-	ret = ftio_nl_require_admin(skb, info->extack);
-	if (ret)
-		return ret;
 	if (info->attrs[FTIO_A_MPIO_DEV_NAME])
 		name = nla_data(info->attrs[FTIO_A_MPIO_DEV_NAME]);
 	mutex_lock(&mpio_devs_lock);
@@ -168,61 +165,11 @@ static int mpio_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct mpio_dev *d;
 	int ret;
 
-	ret = ftio_nl_require_admin(skb, info->extack);
-	if (ret)
-		return ret;
 	mutex_lock(&mpio_devs_lock);
 	d = mpio_nl_dev(info, FTIO_A_MPIO_DEV_NAME);
 	ret = IS_ERR(d) ? PTR_ERR(d) : mpio_dev_delete(d, info->extack);
 	mutex_unlock(&mpio_devs_lock);
 	return ret;
-}
-
-struct mpio_nl_range {
-	int attr;
-	s64 min, max;
-	const char *msg;
-};
-
-/* The ranges sysfs and ftioctl enforce, in each attribute set. */
-static const struct mpio_nl_range mpio_dev_ranges[] = {
-	{ FTIO_A_MPIO_DEV_NO_PATH_RETRY, -1, 86400,
-	  "ftio: no-path-retry is 1..86400 seconds, 0, or -1 for ever" },
-	{ FTIO_A_MPIO_DEV_FAILBACK_DELAY, 0, 86400,
-	  "ftio: the failback delay is 0..86400 seconds" },
-	{ FTIO_A_MPIO_DEV_PROBE_INTERVAL, 0, 3600,
-	  "ftio: the probe interval is 0..3600 seconds" },
-	{ FTIO_A_MPIO_DEV_RR_REPEAT, 1, MPIO_RR_REPEAT_MAX,
-	  "ftio: rr-repeat is 1..1000 bios" },
-	{ 0 }
-};
-
-static const struct mpio_nl_range mpio_path_ranges[] = {
-	{ FTIO_A_MPIO_PATH_GROUP, 0, 1000, "ftio: a path group is 0..1000" },
-	{ FTIO_A_MPIO_PATH_PRIORITY, 0, 1000, "ftio: a priority is 0..1000" },
-	{ FTIO_A_MPIO_PATH_WEIGHT, 1, 1000, "ftio: a weight is 1..1000" },
-	{ 0 }
-};
-
-static int mpio_nl_check_ranges(struct genl_info *info,
-				const struct mpio_nl_range *r)
-{
-	for (; r->attr; r++) {
-		struct nlattr *a = info->attrs[r->attr];
-		s64 v;
-
-		if (!a)
-			continue;
-		v = r->min < 0 ? (s64)nla_get_s32(a) : (s64)nla_get_u32(a);
-		if (v < r->min || v > r->max) {
-			/* The message is a table entry, not a literal. */
-			NL_SET_BAD_ATTR(info->extack, a);
-			if (info->extack)
-				info->extack->_msg = r->msg;
-			return -ERANGE;
-		}
-	}
-	return 0;
 }
 
 static int mpio_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -231,12 +178,13 @@ static int mpio_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct mpio_dev *d;
 	int ret;
 
-	ret = ftio_nl_require_admin(skb, info->extack);
-	if (ret)
-		return ret;
-	ret = mpio_nl_check_ranges(info, mpio_dev_ranges);
-	if (ret)
-		return ret;
+	/* The rest of every range is in the policy (see the spec). */
+	if (a[FTIO_A_MPIO_DEV_NO_PATH_RETRY] &&
+	    nla_get_s32(a[FTIO_A_MPIO_DEV_NO_PATH_RETRY]) > MPIO_NO_PATH_RETRY_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[FTIO_A_MPIO_DEV_NO_PATH_RETRY],
+				    "ftio: no-path-retry is -1..86400 seconds");
+		return -ERANGE;
+	}
 	mutex_lock(&mpio_devs_lock);
 	d = mpio_nl_dev(info, FTIO_A_MPIO_DEV_NAME);
 	if (IS_ERR(d)) {
@@ -287,12 +235,6 @@ static int mpio_path_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct mpio_dev *d;
 	int ret;
 
-	ret = ftio_nl_require_admin(skb, info->extack);
-	if (ret)
-		return ret;
-	ret = mpio_nl_check_ranges(info, mpio_path_ranges);
-	if (ret)
-		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, FTIO_A_MPIO_PATH_BDEV)) {
 		NL_SET_ERR_MSG(info->extack, "ftio: mpio-path-add needs the block device");
 		return -EINVAL;
@@ -330,15 +272,6 @@ static int mpio_path_cmd(struct sk_buff *skb, struct genl_info *info, u8 cmd)
 	struct mpio_dev *d;
 	int ret;
 
-	ret = ftio_nl_require_admin(skb, info->extack);
-	if (ret)
-		return ret;
-	/* Only path-set's policy has the attributes (and room for them). */
-	if (cmd == FTIO_CMD_MPIO_PATH_SET) {
-		ret = mpio_nl_check_ranges(info, mpio_path_ranges);
-		if (ret)
-			return ret;
-	}
 	mutex_lock(&mpio_devs_lock);
 	d = mpio_nl_dev(info, FTIO_A_MPIO_PATH_DEV);
 	if (IS_ERR(d)) {

@@ -12,6 +12,7 @@
  * them while holding it.
  */
 
+#include <linux/capability.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
 #include <linux/sysfs.h>
@@ -27,6 +28,8 @@ static ssize_t create_store(struct kobject *kobj, struct kobj_attribute *attr,
 	struct mpio_dev *d;
 	int ret;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (count > MPIO_NAME_LEN)
 		return -EINVAL;
 	strscpy(name, buf, sizeof(name));
@@ -46,6 +49,8 @@ static ssize_t delete_store(struct kobject *kobj, struct kobj_attribute *attr,
 	struct mpio_dev *d;
 	int ret = -ENODEV;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (count > MPIO_NAME_LEN)
 		return -EINVAL;
 	strscpy(name, buf, sizeof(name));
@@ -120,6 +125,8 @@ static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	int sel = mpio_selector_parse(buf);
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (sel < 0)
 		return sel;
 	WRITE_ONCE(kobj_to_mpio(kobj)->selector, sel);
@@ -145,6 +152,8 @@ static ssize_t failback_store(struct kobject *kobj, struct kobj_attribute *attr,
 	struct mpio_dev *d = kobj_to_mpio(kobj);
 	unsigned int delay;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	mutex_lock(&d->lock);
 	if (sysfs_streq(buf, "immediate")) {
 		d->failback = FTIO_FAILBACK_IMMEDIATE;
@@ -172,7 +181,9 @@ static ssize_t no_path_retry_store(struct kobject *kobj,
 {
 	int v;
 
-	if (kstrtoint(buf, 0, &v) || v < -1 || v > 86400)
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (kstrtoint(buf, 0, &v) || v < -1 || v > MPIO_NO_PATH_RETRY_MAX)
 		return -EINVAL;
 	mpio_set_no_path_retry(kobj_to_mpio(kobj), v);
 	return count;
@@ -189,6 +200,8 @@ static ssize_t probe_interval_store(struct kobject *kobj,
 	struct mpio_dev *d = kobj_to_mpio(kobj);
 	unsigned int v;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (kstrtouint(buf, 0, &v) || v > 3600)
 		return -EINVAL;
 	WRITE_ONCE(d->probe_interval, v);
@@ -206,6 +219,8 @@ static ssize_t rr_repeat_store(struct kobject *kobj, struct kobj_attribute *attr
 {
 	unsigned int v;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (kstrtouint(buf, 0, &v) || !v || v > MPIO_RR_REPEAT_MAX)
 		return -EINVAL;
 	WRITE_ONCE(kobj_to_mpio(kobj)->rr_repeat, v);
@@ -223,7 +238,9 @@ static ssize_t group_store(struct kobject *kobj, struct kobj_attribute *attr,
 	unsigned int g;
 	int ret;
 
-	if (kstrtouint(buf, 0, &g))
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (kstrtouint(buf, 0, &g) || g > 1000)
 		return -EINVAL;
 	mutex_lock(&d->lock);
 	ret = mpio_switch_group(d, g, NULL);
@@ -241,6 +258,8 @@ static ssize_t add_path_store(struct kobject *kobj, struct kobj_attribute *attr,
 	unsigned int group = 0;
 	int ret;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (sscanf(buf, "%127s %u", spec, &group) < 1)
 		return -EINVAL;
 	mutex_lock(&d->lock);
@@ -260,6 +279,8 @@ static ssize_t remove_path_store(struct kobject *kobj,
 	char spec[128];
 	int ret = -ENODEV;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (sscanf(buf, "%127s", spec) != 1)
 		return -EINVAL;
 	mutex_lock(&d->lock);
@@ -276,6 +297,9 @@ static ssize_t fail_queued_store(struct kobject *kobj,
 				 struct kobj_attribute *attr,
 				 const char *buf, size_t count)
 {
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
 	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
 	mpio_fail_queued(kobj_to_mpio(kobj));
@@ -287,6 +311,9 @@ static struct kobj_attribute fail_queued_attr = __ATTR_WO(fail_queued);
 static ssize_t probe_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
 {
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
 	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
 	mpio_probe_now(kobj_to_mpio(kobj));
@@ -370,6 +397,8 @@ static ssize_t mpio_path_attr_store(struct kobject *kobj,
 {
 	struct mpio_path_attr *a = to_path_attr(attr);
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	return a->store ? a->store(to_path(kobj), buf, count) : -EPERM;
 }
 

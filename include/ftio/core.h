@@ -43,9 +43,11 @@ struct netlink_ext_ack;
  * @done: called once after a dump, or NULL
  *
  * The family's policies live in ftio_core (generated from the YNL spec),
- * so attributes arrive validated. A handler that changes state calls
- * ftio_nl_require_admin() first. While a dump runs, ftio_core holds a
- * reference on the module that implements it.
+ * so attributes arrive validated, ranges included. Permissions come from
+ * the spec too: ftio_core refuses a command marked admin-perm to a sender
+ * without CAP_SYS_ADMIN before the handler runs, so handlers do not check.
+ * While a dump runs, ftio_core holds a reference on the module that
+ * implements it.
  */
 struct ftio_nl_handler {
 	u8 cmd;
@@ -54,15 +56,6 @@ struct ftio_nl_handler {
 	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
 	int (*done)(struct netlink_callback *cb);
 };
-
-/**
- * ftio_nl_require_admin() - permission check for commands that change state
- * @skb: the request
- * @extack: where to say why it was refused
- *
- * Return: 0 if the sender has CAP_SYS_ADMIN, else -EPERM with a message.
- */
-int ftio_nl_require_admin(struct sk_buff *skb, struct netlink_ext_ack *extack);
 
 /**
  * ftio_nl_put() - start a message of the ftio family

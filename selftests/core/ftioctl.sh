@@ -89,10 +89,28 @@ check "the refusal carries the kernel's reason" bash -c \
 	"ftioctl events post '$long' 2>&1 | grep -q 'events post: .*(Invalid argument)'"
 check "errors are one line" bash -c \
 	"[ \$(ftioctl events post --severity loud hi 2>&1 | wc -l) = 1 ]"
-fails "events post as nobody is refused" 1 as_nobody ftioctl events post hello
+fails "events post as nobody is refused" 4 as_nobody ftioctl events post hello
 out=$(as_nobody ftioctl events post hello 2>&1)
 check "the refusal says why" grep -q 'needs CAP_SYS_ADMIN' <<<"$out"
-ok "reading works as nobody" as_nobody ftioctl events
+# Events name call sites and every user's activity: reading is privileged.
+fails "reading the events as nobody is refused" 4 as_nobody ftioctl events
+fails "following them as nobody is refused" 4 timeout 10 setpriv --reuid=65534 --regid=65534 --clear-groups ftioctl monitor
+out=$(timeout 10 setpriv --reuid=65534 --regid=65534 --clear-groups ftioctl monitor 2>&1)
+check "because joining the group needs CAP_SYS_ADMIN" grep -q "cannot join.*needs CAP_SYS_ADMIN" <<<"$out"
+ok "the versions work as nobody" as_nobody ftioctl version
+# The family checks CAP_NET_ADMIN (admin-perm in the spec); ftio_core then
+# wants CAP_SYS_ADMIN too, and says so.
+fails "CAP_NET_ADMIN alone cannot post" 4 \
+	setpriv --inh-caps=-all --bounding-set=-all,+net_admin ftioctl events post hello
+out=$(setpriv --inh-caps=-all --bounding-set=-all,+net_admin ftioctl events post hello 2>&1)
+check "the kernel's reason names CAP_SYS_ADMIN" grep -q 'this command needs CAP_SYS_ADMIN' <<<"$out"
+fails "CAP_NET_ADMIN alone cannot read the events" 4 \
+	setpriv --inh-caps=-all --bounding-set=-all,+net_admin ftioctl events
+ok "the catalogue works as nobody" as_nobody ftioctl events codes
+# The machine's objects are not a network namespace's: init_net only.
+fails "another network namespace has no ftio family" 5 unshare -n ftioctl version
+out=$(unshare -n ftioctl version 2>&1)
+check "and says so" grep -q "initial network namespace only" <<<"$out"
 
 # --follow: dump then multicast, no loss, no duplicates, across a burst
 ok "ftio_testmod loads" modprobe ftio_testmod
@@ -158,10 +176,10 @@ PY
 
 # core not loaded
 ftio_unload_all
-fails "version without ftio_core exits 2" 2 ftioctl version
+fails "version without ftio_core exits 5" 5 ftioctl version
 check "it says so in one line" bash -c \
 	"[ \"\$(ftioctl events 2>&1)\" = 'ftioctl: ftio_core is not loaded: modprobe ftio_core' ]"
-fails "events without ftio_core exits 2" 2 ftioctl events
+fails "events without ftio_core exits 5" 5 ftioctl events
 
 rm -rf "$tmp"
 tap_done

@@ -235,3 +235,22 @@ PY
 
 # Run COMMAND as an unprivileged user (nobody).
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# Run COMMAND as uid 0 with no capabilities (the owner of every sysfs file).
+as_root_without_caps() {
+	setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all "$@"
+}
+
+# out_of_range DESC FILE ATTR LIMIT VALUE: the ynl CLI's output in FILE shows
+# the policy's refusal: ERANGE, the bad attribute named by its offset, and
+# the limit (min-value or max-value) from the policy.
+out_of_range() {
+	check "$1" python3 - "$2" "$3" "$4" "$5" <<'PY'
+import re, sys
+text, attr, limit, value = open(sys.argv[1]).read(), *sys.argv[2:]
+assert "Numerical result out of range" in text, text
+m = re.search(r"'bad-attr': '\.?([a-z-]+)'", text)
+assert m and m.group(1) == attr, (attr, text)
+assert re.search(r"'%s': %s\b" % (limit, value), text), (limit, value, text)
+PY
+}

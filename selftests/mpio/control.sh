@@ -137,8 +137,8 @@ fails "a path twice is refused" 1 ftioctl mpio path add db0 nullb0
 check "with the reason" bash -c "ftioctl mpio path add db0 nullb0 2>&1 | grep -q 'path already'"
 ok "a second device" ftioctl mpio create db1
 fails "a disk another mpio device holds is refused" 1 ftioctl mpio path add db1 nullb0
-fails "no such block device" 1 ftioctl mpio path add db1 /dev/nonexistent
-fails "no such mpio device" 1 ftioctl mpio path add nodev nullb2
+fails "no such block device" 3 ftioctl mpio path add db1 /dev/nonexistent
+fails "no such mpio device" 3 ftioctl mpio path add nodev nullb2
 fails "a bad name" 2 ftioctl mpio create "bad name!"
 fails "a name taken" 1 ftioctl mpio create db0
 fails "an unknown policy" 2 ftioctl mpio set db0 policy random
@@ -153,24 +153,47 @@ fails "sysfs: rr_repeat abc is EINVAL" 1 sh -c "echo abc >$m/rr_repeat"
 check "and rr_repeat is unchanged" [ "$(cat $m/rr_repeat)" = 50 ]
 fails "sysfs: a bad policy is EINVAL" 1 sh -c "echo random >$m/policy"
 fails "sysfs: add_path of nothing is ENODEV" 1 sh -c "echo /dev/nothing >$m/add_path"
-fails "unprivileged mpio create is refused" 1 as_nobody ftioctl mpio create db9
+# uid 0 without CAP_SYS_ADMIN owns the files but may not use them
+out=$(as_root_without_caps sh -c "echo 7 >$m/rr_repeat" 2>&1)
+check "sysfs: a store without CAP_SYS_ADMIN is EPERM" grep -q "Operation not permitted" <<<"$out"
+check "and rr_repeat is unchanged" [ "$(cat $m/rr_repeat)" = 50 ]
+out=$(as_root_without_caps sh -c "echo db9 >/sys/kernel/ftio/mpio/create" 2>&1)
+check "sysfs: create without CAP_SYS_ADMIN is EPERM" grep -q "Operation not permitted" <<<"$out"
+check "and made no device" [ ! -e /sys/kernel/ftio/mpio/db9 ]
+out=$(as_root_without_caps sh -c "echo 1000 >$m/paths/0/priority" 2>&1)
+check "sysfs: a path store without CAP_SYS_ADMIN is EPERM" grep -q "Operation not permitted" <<<"$out"
+fails "unprivileged mpio create is refused" 4 as_nobody ftioctl mpio create db9
 out=$(as_nobody ftioctl mpio create db9 2>&1)
 check "because it needs CAP_SYS_ADMIN" grep -q 'needs CAP_SYS_ADMIN' <<<"$out"
 ok "showing works as nobody" as_nobody ftioctl mpio show
 fails "ynl: mpio-path-add without a block device" 1 sh -c \
 	"$ynl --do mpio-path-add --json '{\"dev\": \"db0\"}' >$tmp/y1 2>&1"
 check "says what is missing" grep -q 'needs the block device' "$tmp/y1"
-fails "ynl: a weight out of range" 1 sh -c \
-	"$ynl --do mpio-path-set --json '{\"dev\": \"db0\", \"id\": 0, \"weight\": 5000}' >$tmp/y2 2>&1"
-fails "ynl: a path group out of range" 1 sh -c \
-	"$ynl --do mpio-path-set --json '{\"dev\": \"db0\", \"id\": 0, \"group\": 5000}' >$tmp/y3 2>&1"
-check "says the range" grep -q 'path group is 0..1000' "$tmp/y3"
-fails "ynl: a probe interval out of range" 1 sh -c \
-	"$ynl --do mpio-dev-set --json '{\"name\": \"db0\", \"probe-interval\": 5000}' >$tmp/y4 2>&1"
-check "says the range" grep -q 'probe interval is 0..3600' "$tmp/y4"
-fails "ynl: rr-repeat 0" 1 sh -c \
-	"$ynl --do mpio-dev-set --json '{\"name\": \"db0\", \"rr-repeat\": 0}' >$tmp/y5 2>&1"
-check "says the range" grep -q 'rr-repeat is 1..1000' "$tmp/y5"
+# Every numeric attribute has its range in the spec, and so in the policy:
+# ERANGE, the attribute named by its offset, the limit given.
+ynl_range() {	# DESC CMD JSON ATTR LIMIT VALUE
+	fails "ynl: $1" 1 sh -c "$ynl --do $2 --json '$3' >$tmp/yr 2>&1"
+	out_of_range "names $4 and its $5" "$tmp/yr" "$4" "$5" "$6"
+}
+ynl_range "a weight out of range" mpio-path-set \
+	'{"dev": "db0", "id": 0, "weight": 5000}' weight max-value 1000
+ynl_range "a path group out of range" mpio-path-set \
+	'{"dev": "db0", "id": 0, "group": 5000}' group max-value 1000
+ynl_range "a priority out of range" mpio-path-set \
+	'{"dev": "db0", "id": 0, "priority": 1001}' priority max-value 1000
+ynl_range "a probe interval out of range" mpio-dev-set \
+	'{"name": "db0", "probe-interval": 5000}' probe-interval max-value 3600
+ynl_range "rr-repeat 0" mpio-dev-set '{"name": "db0", "rr-repeat": 0}' rr-repeat min-value 1
+ynl_range "a failback delay out of range" mpio-dev-set \
+	'{"name": "db0", "failback-delay": 86401}' failback-delay max-value 86400
+ynl_range "a group out of range" mpio-dev-set '{"name": "db0", "group": 1001}' group max-value 1000
+ynl_range "no-path-retry below -1" mpio-dev-set \
+	'{"name": "db0", "no-path-retry": -2}' no-path-retry min-value -1
+fails "ynl: no-path-retry above a day" 1 sh -c \
+	"$ynl --do mpio-dev-set --json '{\"name\": \"db0\", \"no-path-retry\": 86401}' >$tmp/y6 2>&1"
+check "says the range and names the attribute" bash -c \
+	"grep -q 'no-path-retry is -1..86400' $tmp/y6 && grep -q \"'bad-attr': '.no-path-retry'\" $tmp/y6"
+check "and the refusals changed nothing" [ "$(cat $m/rr_repeat)" = 50 ]
 
 # A disk that goes away while fail and reinstate run on its path: the
 # netlink handlers pin the path across the work they wait for without the

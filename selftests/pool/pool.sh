@@ -28,7 +28,7 @@ ev = json.load(sys.stdin)
 sys.exit(0 if any(e['event'] == '$1' and '$2' in e['object'] for e in ev) else 1)"; }
 
 ftio_unload_all
-fails "pool show without ftio_pooltag says so" 2 bash -c "modprobe ftio_core && ftioctl pool show"
+fails "pool show without ftio_pooltag says so" 5 bash -c "modprobe ftio_core && ftioctl pool show"
 check "and names the module to load" bash -c \
 	"ftioctl pool show 2>&1 | grep -q 'ftio_pooltag is not loaded (modprobe ftio_pooltag)'"
 ok "ftio_pooltag loads" modprobe ftio_pooltag
@@ -146,16 +146,20 @@ check "the leaked objects stay accounted" [ "$(field Tlk1 live_objects)" = 3 ]
 # controls: permissions and bad input
 fails "panic_on_leak takes 0 or 1" 1 sh -c "echo 2 >/sys/kernel/ftio/pool/panic_on_leak"
 ok "panic_on_leak 0" sh -c "echo 0 >/sys/kernel/ftio/pool/panic_on_leak"
-fails "pool set as nobody is refused" 1 as_nobody ftioctl pool set Tst1 quota 1M
+fails "pool set as nobody is refused" 4 as_nobody ftioctl pool set Tst1 quota 1M
 out=$(as_nobody ftioctl pool set Tst1 quota 1M 2>&1)
 check "because it needs CAP_SYS_ADMIN" grep -q 'needs CAP_SYS_ADMIN' <<<"$out"
-ok "pool show as nobody works" as_nobody ftioctl pool show
+# The pools show every module's allocations, like /proc/allocinfo (0400).
+fails "pool show as nobody is refused" 4 as_nobody ftioctl pool show
+out=$(as_root_without_caps sh -c "echo 1 >/sys/kernel/ftio/pool/panic_on_leak" 2>&1)
+check "panic_on_leak without CAP_SYS_ADMIN is EPERM" grep -q "Operation not permitted" <<<"$out"
+check "and stays 0" [ "$(cat /sys/kernel/ftio/pool/panic_on_leak)" = 0 ]
 fails "a three-character tag" 2 ftioctl pool set Ab1 quota 1K
 fails "a five-character tag" 2 ftioctl pool show Abcde
 fails "a bad size" 2 ftioctl pool set Tst1 quota 12Q
 fails "a bad percentage" 2 ftioctl pool set Tst1 fail 200%
 fails "an unknown setting" 2 ftioctl pool set Tst1 colour red
-fails "an unknown tag in pool show" 1 ftioctl pool show Zzzz
+fails "an unknown tag in pool show" 3 ftioctl pool show Zzzz
 check "is named as such" bash -c "ftioctl pool show Zzzz 2>&1 | grep -q 'no such pool tag'"
 fails "controls on ftio_pooltag's own tag" 2 ftioctl pool set Ptag quota 1M
 check "are refused with a reason" bash -c \
@@ -170,7 +174,18 @@ ok "ynl --do pool-set" sh -c "$ynl --do pool-set --json '{\"tag\": \"Tyn1\", \"q
 check "the quota took" [ "$(field Tyn1 quota)" = 4096 ]
 fails "ynl: fail-ppm over a million is refused" 1 sh -c \
 	"$ynl --do pool-set --json '{\"tag\": \"Tyn1\", \"fail-ppm\": 2000000}' >$tmp/e1 2>&1"
-check "with the reason" grep -q 'at most 1000000' "$tmp/e1"
+out_of_range "names fail-ppm and its maximum" "$tmp/e1" fail-ppm max-value 1000000
+# Every numeric control has its range in the spec (and so in the policy).
+fails "ynl: a quota above S64_MAX is refused" 1 sh -c \
+	"$ynl --do pool-set --json '{\"tag\": \"Tyn1\", \"quota\": 9223372036854775808}' >$tmp/e3 2>&1"
+out_of_range "names quota and its maximum" "$tmp/e3" quota max-value 9223372036854775807
+fails "ynl: fail-times above INT_MAX is refused" 1 sh -c \
+	"$ynl --do pool-set --json '{\"tag\": \"Tyn1\", \"fail-times\": 2147483648}' >$tmp/e4 2>&1"
+out_of_range "names fail-times and its maximum" "$tmp/e4" fail-times max-value 2147483647
+fails "ynl: fail-interval above a million is refused" 1 sh -c \
+	"$ynl --do pool-set --json '{\"tag\": \"Tyn1\", \"fail-interval\": 1000001}' >$tmp/e5 2>&1"
+out_of_range "names fail-interval and its maximum" "$tmp/e5" fail-interval max-value 1000000
+check "and the refusals changed nothing" [ "$(field Tyn1 quota)" = 4096 ]
 fails "ynl: a bad tag is refused" 1 sh -c \
 	"$ynl --do pool-set --json '{\"tag\": \"ab\", \"quota\": 1}' >$tmp/e2 2>&1"
 check "with the reason" grep -q 'four printable' "$tmp/e2"

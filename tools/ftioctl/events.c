@@ -469,9 +469,12 @@ static int events_show(int argc, char **argv, bool live_only)
 	if (st.follow) {
 		mc = ftio_nl_events_socket(on_multicast, &st);
 		if (!mc) {
-			warnx_("events: cannot join the events multicast group");
+			bool perm = errno == EPERM;
+
+			warnx_("events: cannot join the events multicast group%s",
+			       perm ? " (needs CAP_SYS_ADMIN)" : "");
 			ftio_nl_close(&nl);
-			return EXIT_FAIL;
+			return perm ? EXIT_PERM : EXIT_FAIL;
 		}
 	}
 	if (live_only) {

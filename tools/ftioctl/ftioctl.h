@@ -12,10 +12,17 @@
 /* Exit codes, documented in ftioctl(8). */
 #define EXIT_OK		0	/* done */
 #define EXIT_FAIL	1	/* the kernel refused or the operation failed */
-#define EXIT_USAGE	2	/* bad command line, or ftio not available */
+#define EXIT_USAGE	2	/* bad command line, or input out of range */
+#define EXIT_NOTFOUND	3	/* no such device, path or tag */
+#define EXIT_PERM	4	/* not permitted: needs CAP_SYS_ADMIN */
+#define EXIT_UNAVAIL	5	/* ftio (or the module serving it) is not loaded */
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef __printf
 #define __printf(a, b) __attribute__((__format__(__printf__, a, b)))
+#endif
 
 /* Global options. */
 extern bool opt_json;
@@ -47,7 +54,7 @@ int ftio_nl_run(struct ftio_nl *nl, struct nl_msg *msg,
 int ftio_nl_request(const char *what, uint8_t cmd, int flags,
 		    int (*cb)(struct nl_msg *msg, void *arg), void *arg,
 		    void (*head)(void), void (*tail)(void));
-/* Report a failed request in one line and return EXIT_FAIL/EXIT_USAGE. */
+/* Report a failed request in one line and return its exit code. */
 int ftio_nl_fail(struct ftio_nl *nl, const char *what, int err);
 /* Open a socket that receives the multicast group "events". */
 struct nl_sock *ftio_nl_events_socket(int (*cb)(struct nl_msg *, void *),

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -45,10 +46,13 @@ int ftio_nl_open(struct ftio_nl *nl)
 	enable_ext_ack(nl->sk);
 	nl->family = genl_ctrl_resolve(nl->sk, FTIO_FAMILY_NAME);
 	if (nl->family < 0) {
-		warnx_("ftio_core is not loaded: modprobe ftio_core");
+		if (access("/sys/module/ftio_core", F_OK) == 0)
+			warnx_("the ftio family is served in the initial network namespace only");
+		else
+			warnx_("ftio_core is not loaded: modprobe ftio_core");
 		nl_socket_free(nl->sk);
 		nl->sk = NULL;
-		return EXIT_USAGE;
+		return EXIT_UNAVAIL;
 	}
 	return EXIT_OK;
 }
@@ -157,20 +161,34 @@ int ftio_nl_fail(struct ftio_nl *nl, const char *what, int err)
 	if (nl->errmsg[0])
 		warnx_("%s: %s (%s)", what, nl->errmsg, strerror(-err));
 	else if (err == -EPERM)
-		warnx_("%s: %s (needs CAP_SYS_ADMIN)", what, strerror(-err));
+		/* The family's own check (CAP_NET_ADMIN) says nothing more. */
+		warnx_("%s: %s (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)", what,
+		       strerror(-err));
 	else
 		warnx_("%s: %s", what, strerror(-err));
-	/* Bad input, or a module that is not there: as for usage errors. */
-	if (err == -EINVAL || err == -ERANGE || err == -EOPNOTSUPP)
+	switch (err) {
+	case -EINVAL:
+	case -ERANGE:
 		return EXIT_USAGE;
-	return EXIT_FAIL;
+	case -ENOENT:
+	case -ENODEV:
+	case -ENXIO:
+		return EXIT_NOTFOUND;
+	case -EPERM:
+	case -EACCES:
+		return EXIT_PERM;
+	case -EOPNOTSUPP:
+		return EXIT_UNAVAIL;	/* the module that serves it is missing */
+	default:
+		return EXIT_FAIL;
+	}
 }
 
 struct nl_sock *ftio_nl_events_socket(int (*cb)(struct nl_msg *, void *),
 				      void *arg)
 {
 	struct nl_sock *sk = nl_socket_alloc();
-	int grp;
+	int grp, err = 0;
 
 	if (!sk)
 		return NULL;
@@ -185,11 +203,14 @@ struct nl_sock *ftio_nl_events_socket(int (*cb)(struct nl_msg *, void *),
 	 * the caller recovers from one by dumping the ring again.
 	 */
 	nl_socket_set_buffer_size(sk, 4 << 20, 0);
-	if (nl_socket_add_membership(sk, grp))
+	/* Joining is privileged: the events name call sites. */
+	err = nl_socket_add_membership(sk, grp);
+	if (err)
 		goto fail;
 	return sk;
 fail:
 	nl_socket_free(sk);
+	errno = err == -NLE_PERM ? EPERM : EIO;
 	return NULL;
 }
 

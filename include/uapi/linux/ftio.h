@@ -9,6 +9,8 @@
 #define FTIO_FAMILY_NAME	"ftio"
 #define FTIO_FAMILY_VERSION	1
 
+#define FTIO_NO_PATH_QUEUE_FOREVER	-1
+
 /**
  * enum ftio_severity - Severity of an event, in rising order.
  */
