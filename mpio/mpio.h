@@ -21,6 +21,8 @@
 
 #define MPIO_TAG		FTIO_TAG('M', 'p', 'i', 'o')
 #define MPIO_MAX_PATHS		32
+/* Paths a bio may try before its error is the caller's (a cap, not a goal). */
+#define MPIO_MAX_TRIES		(MPIO_MAX_PATHS + 1)
 #define MPIO_NAME_LEN		32
 #define MPIO_UUID_LEN		64
 /* One I/O in 8 per CPU and path has its latency measured. */
@@ -241,6 +243,12 @@ struct mpio_dev {
  * @private: @orig's bi_private, likewise
  * @opf: @orig's flags, restored before it is sent again or completes
  * @iter: @orig's position, restored before it is sent again
+ * @suspect: the path whose error is being retried elsewhere, pinned; it is
+ *	failed only when another path does better, so that an error every
+ *	path returns (a bad block, a command the disk rejects) takes no
+ *	path down
+ * @suspect_status: the error @suspect returned
+ * @tries: paths tried so far; at MPIO_MAX_TRIES the bio fails
  * @clone: the clone sent to the path, or (in place) unused
  */
 struct mpio_io {
@@ -249,6 +257,9 @@ struct mpio_io {
 	struct mpio_path *path;
 	unsigned long start;
 	u64 issued_ns;
+	struct mpio_path *suspect;
+	blk_status_t suspect_status;
+	u8 tries;
 	bool in_place;
 	bio_end_io_t *end_io;
 	void *private;
@@ -256,6 +267,14 @@ struct mpio_io {
 	struct bvec_iter iter;
 	struct bio clone;
 };
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * KUnit's window into mpio_rebuild_active(): called for each path between
+ * the read of its state and the update, where a completion may fail it.
+ */
+extern void (*mpio_rebuild_test_hook)(struct mpio_path *p);
+#endif
 
 extern struct ftio_module mpio_module;
 extern const struct attribute_group *mpio_root_groups[];
@@ -330,6 +349,7 @@ void mpio_swap_flap_params(struct mpio_flap_params *params);
 
 /* mpio_select.c */
 struct mpio_path *mpio_select(struct mpio_dev *d, struct mpio_pathset *set);
+struct mpio_path *mpio_select_other(struct mpio_pathset *set, struct mpio_path *p);
 const char *mpio_selector_name(u32 sel);
 int mpio_selector_parse(const char *s);
 

@@ -86,6 +86,8 @@ static struct mpio_io *mpio_io_get(struct mpio_dev *d, struct bio *orig,
 	io->path = NULL;
 	io->start = start;
 	io->opf = orig->bi_opf;
+	io->suspect = NULL;
+	io->tries = 0;
 	io->in_place = false;
 	return io;
 }
@@ -168,7 +170,12 @@ static void mpio_hook(struct mpio_io *io)
 	bio->bi_private = io;
 }
 
-/* Give the original back its own completion, device and flags. */
+/*
+ * Give the original back its own completion, device, flags and position:
+ * the path advanced it to its end, and the accounting (6.3+ counts
+ * sectors at the end) reads its size. What the iterator says after
+ * completion is the driver's choice; the one it came with is as good.
+ */
 static void mpio_unhook(struct mpio_io *io)
 {
 	struct bio *bio = io->orig;
@@ -177,6 +184,7 @@ static void mpio_unhook(struct mpio_io *io)
 	bio->bi_end_io = io->end_io;
 	bio->bi_private = io->private;
 	bio->bi_opf = io->opf;
+	bio->bi_iter = io->iter;
 }
 
 /*
@@ -219,11 +227,35 @@ static int mpio_clone_init(struct mpio_dev *d, struct mpio_io *io)
 	return 0;
 }
 
+/*
+ * The suspect's error was its own (another path did better, or no other
+ * path can tell): fail it, as an I/O error would have, and unpin it.
+ */
+static void mpio_blame_suspect(struct mpio_io *io)
+{
+	struct mpio_path *p = io->suspect;
+
+	io->suspect = NULL;
+	if (mpio_path_fail_io(p, blk_status_to_errno(io->suspect_status)))
+		queue_work(mpio_wq, &p->config);
+	percpu_ref_put(&p->ref);
+}
+
+/* The suspect is cleared: the error was the data's, or the bio is done. */
+static void mpio_clear_suspect(struct mpio_io *io)
+{
+	if (io->suspect) {
+		percpu_ref_put(&io->suspect->ref);
+		io->suspect = NULL;
+	}
+}
+
 /* End the original bio of a context that will not be sent (again). */
 static void mpio_fail_io(struct mpio_io *io, blk_status_t status)
 {
 	struct bio *orig = io->orig;
 
+	mpio_clear_suspect(io);
 	if (io->in_place)
 		mpio_unhook(io);
 	orig->bi_status = status;
@@ -251,11 +283,29 @@ static void mpio_end_io(struct bio *bio)
 
 	if (unlikely(mpio_retry_elsewhere(status, io->opf))) {
 		unsigned long flags;
-		bool first;
 
 		this_cpu_inc(p->pcpu->errors);
-		/* Out of the selectors' way before the retry can run. */
-		first = mpio_path_fail_io(p, blk_status_to_errno(status));
+		if (io->suspect && status == io->suspect_status) {
+			/*
+			 * A second path returns the same error: it is the
+			 * data's (a bad block, a command the disk rejects),
+			 * not a path's. The caller gets it; no path fails.
+			 */
+			mpio_fail_io(io, status);
+			percpu_ref_put(&p->ref);
+			return;
+		}
+		/* Another error than the suspect's: that one was its own. */
+		if (io->suspect)
+			mpio_blame_suspect(io);
+		if (++io->tries >= MPIO_MAX_TRIES) {
+			mpio_fail_io(io, status);
+			percpu_ref_put(&p->ref);
+			return;
+		}
+		/* p stays pinned as the suspect until another path answers. */
+		io->suspect = p;
+		io->suspect_status = status;
 		if (io->in_place)
 			mpio_rewind(io);
 		/* Send it again from the work item, over another path. */
@@ -263,16 +313,41 @@ static void mpio_end_io(struct bio *bio)
 		bio_list_add(&d->retry, &io->clone);
 		spin_unlock_irqrestore(&d->qlock, flags);
 		mod_delayed_work(mpio_wq, &d->work, 0);
-		/* Then the path's event and rebuild, queued behind the retry. */
-		if (first)
-			queue_work(mpio_wq, &p->config);
-		percpu_ref_put(&p->ref);
 		return;
 	}
 	if (unlikely(status))
 		this_cpu_inc(p->pcpu->errors);
+	/* Another path did what the suspect could not: its error was its own. */
+	if (unlikely(io->suspect) && !status)
+		mpio_blame_suspect(io);
 	mpio_fail_io(io, status);	/* completes, with or without error */
 	percpu_ref_put(&p->ref);
+}
+
+/*
+ * Look at the queues at @when at the latest: never later than a kick or
+ * an earlier deadline already pending (queue_delayed_work() leaves a
+ * pending work alone; the work arms the deadline again when it runs
+ * before it).
+ */
+static void mpio_dev_kick_at(struct mpio_dev *d, unsigned long when)
+{
+	long delay = (long)(when - jiffies);
+
+	queue_delayed_work(mpio_wq, &d->work, delay > 0 ? delay : 0);
+}
+
+/* Whether the published active set has a path. */
+static bool mpio_dev_usable(struct mpio_dev *d)
+{
+	struct mpio_pathset *set;
+	bool usable;
+
+	rcu_read_lock();
+	set = rcu_dereference(d->active);
+	usable = set && set->n;
+	rcu_read_unlock();
+	return usable;
 }
 
 /* No usable path: queue (linked by the context's bio), or fail. */
@@ -298,6 +373,14 @@ static void mpio_queue(struct mpio_dev *d, struct mpio_io *io)
 	bio_list_add(&d->queued, &io->clone);
 	d->nqueued++;
 	spin_unlock_irqrestore(&d->qlock, flags);
+	/*
+	 * A path may have come back between the selector's look and the
+	 * queueing: its rebuild's kick may have run and found the queue
+	 * empty. The work takes qlock after the new set is published, so
+	 * either it saw this bio or this look sees the set.
+	 */
+	if (mpio_dev_usable(d))
+		mpio_dev_kick(d);
 	if (first) {
 		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_QUEUEING,
 				disk_to_dev(d->disk), d->name,
@@ -305,7 +388,7 @@ static void mpio_queue(struct mpio_dev *d, struct mpio_io *io)
 				d->no_path_retry < 0 ? "until a path is back" :
 				"for no_path_retry seconds");
 		if (deadline)
-			mod_delayed_work(mpio_wq, &d->work, d->no_path_retry * HZ);
+			mpio_dev_kick_at(d, d->qdeadline);
 	}
 }
 
@@ -319,10 +402,18 @@ static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io)
 	rcu_read_lock();
 	set = rcu_dereference(d->active);
 	p = set ? mpio_select(d, set) : NULL;
+	if (unlikely(io->suspect) && p == io->suspect)
+		p = mpio_select_other(set, p);
 	if (p && !percpu_ref_tryget_live_rcu(&p->ref))
 		p = NULL;
 	rcu_read_unlock();
 	if (unlikely(!p)) {
+		/*
+		 * No other path to ask: take the suspect at its word (its
+		 * group may give way to the next), and wait for a path.
+		 */
+		if (io->suspect)
+			mpio_blame_suspect(io);
 		mpio_queue(d, io);
 		return;
 	}
@@ -372,6 +463,11 @@ static struct mpio_io *mpio_reclone(struct mpio_dev *d, struct mpio_io *old)
 
 	if (!io || mpio_clone_init(d, io))
 		return NULL;
+	/* The retry's memory goes with it. */
+	io->suspect = old->suspect;
+	io->suspect_status = old->suspect_status;
+	io->tries = old->tries;
+	old->suspect = NULL;
 	mpio_io_put(d, old);
 	return io;
 }
@@ -384,16 +480,12 @@ static void mpio_work(struct work_struct *work)
 {
 	struct mpio_dev *d = container_of(to_delayed_work(work), struct mpio_dev, work);
 	struct bio_list retry, queued;
-	struct mpio_pathset *set;
 	unsigned long flags;
 	bool usable, expired = false;
 	unsigned int n;
 	struct bio *b;
 
-	rcu_read_lock();
-	set = rcu_dereference(d->active);
-	usable = set && set->n;
-	rcu_read_unlock();
+	usable = mpio_dev_usable(d);
 
 	spin_lock_irqsave(&d->qlock, flags);
 	retry = d->retry;
@@ -435,6 +527,14 @@ static void mpio_work(struct work_struct *work)
 		else
 			mpio_dispatch(d, io);
 	}
+	/*
+	 * I/O still waits for a path: the deadline is this work's own timer,
+	 * armed again here (a kick that ran early used it up).
+	 */
+	spin_lock_irqsave(&d->qlock, flags);
+	if (d->nqueued && READ_ONCE(d->no_path_retry) > 0)
+		mpio_dev_kick_at(d, d->qdeadline);
+	spin_unlock_irqrestore(&d->qlock, flags);
 }
 
 /* A deferred failback is due: rebuild, and the better group wins. */
@@ -458,6 +558,7 @@ void mpio_dev_kick(struct mpio_dev *d)
 	mod_delayed_work(mpio_wq, &d->work, 0);
 }
 
+
 /**
  * mpio_set_no_path_retry() - how long I/O waits for a path from now on
  * @d: the device
@@ -473,7 +574,8 @@ void mpio_set_no_path_retry(struct mpio_dev *d, int secs)
 	WRITE_ONCE(d->no_path_retry, secs);
 	if (d->nqueued && secs >= 0) {
 		d->qdeadline = jiffies + secs * HZ;
-		mod_delayed_work(mpio_wq, &d->work, secs * HZ);
+		/* Now: the work fails the queue or arms the new deadline. */
+		mpio_dev_kick(d);
 	}
 	spin_unlock_irqrestore(&d->qlock, flags);
 }

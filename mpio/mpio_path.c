@@ -122,6 +122,21 @@ static bool mpio_usable(int state)
 	       state == MPIO_PATH_MARGINAL;
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+void (*mpio_rebuild_test_hook)(struct mpio_path *p);
+EXPORT_SYMBOL_IF_KUNIT(mpio_rebuild_test_hook);
+
+static void mpio_rebuild_observe(struct mpio_path *p)
+{
+	void (*hook)(struct mpio_path *p) = READ_ONCE(mpio_rebuild_test_hook);
+
+	if (hook)
+		hook(p);
+}
+#else
+static inline void mpio_rebuild_observe(struct mpio_path *p) { }
+#endif
+
 /**
  * mpio_rebuild_active() - choose the group and publish the usable paths
  * @d: the device
@@ -196,13 +211,20 @@ void mpio_rebuild_active(struct mpio_dev *d)
 
 		if (st == MPIO_PATH_FAILED || st == MPIO_PATH_REMOVED)
 			continue;
+		mpio_rebuild_observe(p);
 		if (st == MPIO_PATH_MARGINAL) {
 			if (only_marginal && p->group == group)
 				set->p[n++] = p;
 			continue;
 		}
-		atomic_set(&p->state, p->group == group ? MPIO_PATH_ACTIVE :
-						      MPIO_PATH_STANDBY);
+		/*
+		 * From the state just read only: a path that fails meanwhile
+		 * (mpio_path_mark_failed() from a completion, no lock) stays
+		 * failed and out of the set; its config work rebuilds again.
+		 */
+		if (atomic_cmpxchg(&p->state, st, p->group == group ?
+				   MPIO_PATH_ACTIVE : MPIO_PATH_STANDBY) != st)
+			continue;
 		if (p->group == group && n < MPIO_MAX_PATHS) {
 			set->p[n++] = p;
 			set->weights += p->weight;
@@ -349,7 +371,8 @@ int mpio_path_reinstate(struct mpio_path *p, bool by_admin)
 	WRITE_ONCE(p->admin_down, false);
 	if (READ_ONCE(marginal_fails) &&
 	    mpio_hist_recent(&p->fails, now, MPIO_WINDOW) >= READ_ONCE(marginal_fails)) {
-		atomic_set(&p->state, MPIO_PATH_MARGINAL);
+		/* Failed to marginal, and only from failed (see rebuild). */
+		atomic_cmpxchg(&p->state, MPIO_PATH_FAILED, MPIO_PATH_MARGINAL);
 		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_MARGINAL,
 				disk_to_dev(d->disk), p->name,
 				"%s: path %u (%s) back, but marginal: %u failures in %u s",
@@ -357,7 +380,7 @@ int mpio_path_reinstate(struct mpio_path *p, bool by_admin)
 				mpio_hist_recent(&p->fails, now, MPIO_WINDOW),
 				READ_ONCE(flap_window));
 	} else {
-		atomic_set(&p->state, MPIO_PATH_STANDBY);
+		atomic_cmpxchg(&p->state, MPIO_PATH_FAILED, MPIO_PATH_STANDBY);
 		ftio_event_emit(&mpio_module, FTIO_EVENT_CODE_MPIO_PATH_REINSTATED,
 				disk_to_dev(d->disk), p->name,
 				"%s: path %u (%s) reinstated%s", d->name, p->id,
@@ -374,10 +397,10 @@ EXPORT_SYMBOL_IF_KUNIT(mpio_path_reinstate);
 static void mpio_path_promote(struct mpio_path *p)
 {
 	if (atomic_read(&p->state) == MPIO_PATH_MARGINAL &&
-	    mpio_hist_recent(&p->fails, jiffies, MPIO_WINDOW) < READ_ONCE(marginal_fails)) {
-		atomic_set(&p->state, MPIO_PATH_STANDBY);
+	    mpio_hist_recent(&p->fails, jiffies, MPIO_WINDOW) < READ_ONCE(marginal_fails) &&
+	    atomic_cmpxchg(&p->state, MPIO_PATH_MARGINAL, MPIO_PATH_STANDBY) ==
+	    MPIO_PATH_MARGINAL)
 		mpio_rebuild_active(p->dev);
-	}
 }
 
 VISIBLE_IF_KUNIT void mpio_path_config_work(struct work_struct *work)

@@ -169,3 +169,28 @@ struct mpio_path *mpio_select(struct mpio_dev *d, struct mpio_pathset *set)
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(mpio_select);
+
+/**
+ * mpio_select_other() - another usable path of the set than @p
+ * @set: the published set (RCU read side)
+ * @p: the path not wanted (a retry's suspect)
+ *
+ * Return: the path after @p in the set that the selectors could use, or
+ * NULL if @p is the only one.
+ */
+struct mpio_path *mpio_select_other(struct mpio_pathset *set, struct mpio_path *p)
+{
+	unsigned int i, at = 0;
+
+	for (i = 0; i < set->n; i++)
+		if (set->p[i] == p)
+			at = i;
+	for (i = 1; i < set->n; i++) {
+		struct mpio_path *q = set->p[(at + i) % set->n];
+
+		if (q != p && mpio_ok(q))
+			return q;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(mpio_select_other);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
@@ -282,7 +283,7 @@ FIXTURE_TEARDOWN(fuzz)
 		TH_LOG("clean-up left a module loaded");
 }
 
-TEST_F(fuzz, nobody_changes_nothing)
+TEST_F_TIMEOUT(fuzz, nobody_changes_nothing, 280)
 {
 	unsigned long n = count_of("FTIO_FUZZ_COUNT", 100000) / 2;
 	struct snapshot before, after;
@@ -324,16 +325,19 @@ TEST_F(fuzz, nobody_changes_nothing)
 	EXPECT_EQ(before.tags_sysfs, after.tags_sysfs) TH_LOG("a pool tag was made");
 }
 
-TEST_F(fuzz, root_keeps_the_kernel_sane)
+TEST_F_TIMEOUT(fuzz, root_keeps_the_kernel_sane, 280)
 {
 	unsigned long n = count_of("FTIO_FUZZ_COUNT", 100000) / 2;
 	struct snapshot after;
 	unsigned long bad;
 	char why[128] = "";
+	time_t t0;
 
 	rng = seed() * 3 | 1;
 	TH_LOG("seed %#llx, %lu messages as root", (unsigned long long)rng, n);
+	t0 = time(NULL);
 	bad = fuzz(&self->nl, n, false, why, sizeof(why));
+	TH_LOG("%lu messages in %ld s", n, (long)(time(NULL) - t0));
 	EXPECT_EQ(0, bad) TH_LOG("message %lu: %s", bad, why);
 	/* Still answering, and consistent. */
 	EXPECT_EQ(0, snapshot(&self->nl, &after));

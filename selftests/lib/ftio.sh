@@ -238,7 +238,7 @@ as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 # Run COMMAND as uid 0 with no capabilities (the owner of every sysfs file).
 as_root_without_caps() {
-	setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all "$@"
+	setpriv --inh-caps=-all --bounding-set=-all "$@"
 }
 
 # out_of_range DESC FILE ATTR LIMIT VALUE: the ynl CLI's output in FILE shows

@@ -38,6 +38,7 @@ struct fr_ctx {
 	bio_end_io_t *end_io;
 	void *private;
 	unsigned long start;
+	struct bvec_iter iter;
 };
 
 static struct ftio_bdev fr_lower;
@@ -52,6 +53,8 @@ static void fr_end_io(struct bio *bio)
 	bio->bi_bdev = fr_disk->part0;
 	bio->bi_end_io = c->end_io;
 	bio->bi_private = c->private;
+	/* The lower device advanced it; the accounting reads its size. */
+	bio->bi_iter = c->iter;
 	if (iostats)
 		bio_end_io_acct(bio, c->start);
 	kmem_cache_free(fr_cache, c);
@@ -72,6 +75,7 @@ static void fr_submit_bio(struct bio *bio)
 			c->start = bio_start_io_acct(bio);
 		c->end_io = bio->bi_end_io;
 		c->private = bio->bi_private;
+		c->iter = bio->bi_iter;
 		bio->bi_end_io = fr_end_io;
 		bio->bi_private = c;
 	}

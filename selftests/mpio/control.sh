@@ -31,6 +31,14 @@ assert d["policy"] == "round-robin" and d["usable"] == 1
 PY
 ok "mpio show prints a table" bash -c "ftioctl mpio show | grep -q 'PATH DEVICE'"
 
+# /sys/block/mpio0/stat counts the sectors of bios that go to a path in
+# place: the path advances them, and the accounting reads their size.
+udevadm settle
+sectors_read() { awk '{print $3}' /sys/block/mpio0/stat; }
+s0=$(sectors_read)
+ok "256 direct reads of 4 KiB" dd if=/dev/mpio0 of=/dev/null bs=4k count=256 iflag=direct status=none
+check "stat: 2048 sectors read, not 0" [ "$(($(sectors_read) - s0))" = 2048 ]
+
 # ftio's udev rules name the device by its name and identity
 mkdir -p /etc/udev/rules.d
 cp "$FTIO_ROOT/tools/udev/60-ftio.rules" /etc/udev/rules.d/
@@ -154,13 +162,13 @@ check "and rr_repeat is unchanged" [ "$(cat $m/rr_repeat)" = 50 ]
 fails "sysfs: a bad policy is EINVAL" 1 sh -c "echo random >$m/policy"
 fails "sysfs: add_path of nothing is ENODEV" 1 sh -c "echo /dev/nothing >$m/add_path"
 # uid 0 without CAP_SYS_ADMIN owns the files but may not use them
-out=$(as_root_without_caps sh -c "echo 7 >$m/rr_repeat" 2>&1)
+out=$(as_root_without_caps bash -c "echo 7 >$m/rr_repeat" 2>&1)
 check "sysfs: a store without CAP_SYS_ADMIN is EPERM" grep -q "Operation not permitted" <<<"$out"
 check "and rr_repeat is unchanged" [ "$(cat $m/rr_repeat)" = 50 ]
-out=$(as_root_without_caps sh -c "echo db9 >/sys/kernel/ftio/mpio/create" 2>&1)
+out=$(as_root_without_caps bash -c "echo db9 >/sys/kernel/ftio/mpio/create" 2>&1)
 check "sysfs: create without CAP_SYS_ADMIN is EPERM" grep -q "Operation not permitted" <<<"$out"
 check "and made no device" [ ! -e /sys/kernel/ftio/mpio/db9 ]
-out=$(as_root_without_caps sh -c "echo 1000 >$m/paths/0/priority" 2>&1)
+out=$(as_root_without_caps bash -c "echo 1000 >$m/paths/0/priority" 2>&1)
 check "sysfs: a path store without CAP_SYS_ADMIN is EPERM" grep -q "Operation not permitted" <<<"$out"
 fails "unprivileged mpio create is refused" 4 as_nobody ftioctl mpio create db9
 out=$(as_nobody ftioctl mpio create db9 2>&1)
@@ -239,6 +247,35 @@ check "one path left" [ "$(ls $m/paths | wc -l)" = 1 ]
 ok "delete db1" ftioctl mpio delete db1
 ok "delete db0" ftioctl mpio delete db0
 check "the block device is gone" [ ! -e /sys/block/mpio0 ]
+
+# An error that every path returns (a bad block, a command the disk
+# rejects) is the data's: the caller gets it once two paths said so, and
+# no path fails for it. Two paths, dm devices over nullb0 and nullb1 that
+# both fail 4 KiB block 100 (sectors 800..807), and no queueing: before,
+# the first path failed, then the second, and the device had none left.
+sz=$(blockdev --getsz /dev/nullb0)
+for i in 0 1; do
+	printf '0 800 linear /dev/nullb%s 0\n800 8 error\n808 %s linear /dev/nullb%s 808\n' \
+		"$i" $((sz - 808)) "$i" | dmsetup create "ftio-bad$i"
+done
+ok "an mpio device over two paths with the same bad block" bash -c \
+	"ftioctl mpio create bad && ftioctl mpio path add bad /dev/mapper/ftio-bad0 &&
+	 ftioctl mpio path add bad /dev/mapper/ftio-bad1 && ftioctl mpio set bad no_path_retry fail"
+bad=/dev/$(ftioctl -j mpio show bad | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["disk"])')
+fails "reading the bad block fails" 1 \
+	timeout 60 dd if="$bad" of=/dev/null bs=4k skip=100 count=1 iflag=direct status=none
+check "and no path failed for it" python3 - <<PY
+import json, subprocess
+d = json.loads(subprocess.check_output(["ftioctl", "-j", "mpio", "show", "bad"]))[0]
+st = [(p["state"], p["fail_count"]) for p in d["paths"]]
+assert st == [("active", 0), ("active", 0)], st
+PY
+ok "the blocks around it read" bash -c \
+	"dd if=$bad of=/dev/null bs=4k count=100 iflag=direct status=none &&
+	 dd if=$bad of=/dev/null bs=4k skip=101 count=100 iflag=direct status=none"
+ok "delete bad" ftioctl mpio delete bad
+dmsetup remove ftio-bad0
+dmsetup remove ftio-bad1
 losetup -d "$loop"
 ftio_unload_all
 modprobe -r null_blk

@@ -151,7 +151,7 @@ out=$(as_nobody ftioctl pool set Tst1 quota 1M 2>&1)
 check "because it needs CAP_SYS_ADMIN" grep -q 'needs CAP_SYS_ADMIN' <<<"$out"
 # The pools show every module's allocations, like /proc/allocinfo (0400).
 fails "pool show as nobody is refused" 4 as_nobody ftioctl pool show
-out=$(as_root_without_caps sh -c "echo 1 >/sys/kernel/ftio/pool/panic_on_leak" 2>&1)
+out=$(as_root_without_caps bash -c "echo 1 >/sys/kernel/ftio/pool/panic_on_leak" 2>&1)
 check "panic_on_leak without CAP_SYS_ADMIN is EPERM" grep -q "Operation not permitted" <<<"$out"
 check "and stays 0" [ "$(cat /sys/kernel/ftio/pool/panic_on_leak)" = 0 ]
 fails "a three-character tag" 2 ftioctl pool set Ab1 quota 1K
