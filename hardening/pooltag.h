@@ -27,6 +27,9 @@ struct attribute_group;
 #define FTIO_PT_DESC_LEN	64
 #define FTIO_PT_SELF_TAG	FTIO_TAG('P', 't', 'a', 'g')
 
+/* Modules besides the owner that a tag remembers as its users. */
+#define FTIO_PT_SHARERS 4
+
 /**
  * struct ftio_pt_tag - one pool tag
  * @tag: the four characters
@@ -60,6 +63,11 @@ struct attribute_group;
  * @fail_seen: allocations seen by the simulation (for @fail_interval)
  * @owner: module that owns the tag, NULL once it is gone
  * @owner_name: its name, kept after it is gone
+ * @sharers: other modules that allocate under the tag (a tag is a name any
+ *	module may use); a module's unload reports the tag's live memory
+ *	as leaked only when no other user is left, as it cannot tell whose
+ *	it is
+ * @shared: more users than @sharers holds: no leak report at all
  * @desc: description for the tools
  * @hnode: in the tag hash
  * @node: in the list of all tags, in creation order
@@ -90,6 +98,8 @@ struct ftio_pt_tag {
 	atomic_t fail_seen;
 	struct module *owner;
 	char owner_name[MODULE_NAME_LEN];
+	struct module *sharers[FTIO_PT_SHARERS];
+	bool shared;
 	char desc[FTIO_PT_DESC_LEN];
 	struct hlist_node hnode;
 	struct list_head node;

@@ -23,7 +23,6 @@
 #include <linux/timekeeping.h>
 #include <kunit/visibility.h>
 
-#define FTIO_COMPAT_KMALLOC
 #include "ftio_compat.h"
 #include "pooltag.h"
 
@@ -128,25 +127,20 @@ static u32 ftio_pt_class_low(u32 class)
 }
 
 /*
- * The kmalloc cache that serves size class @class with GFP_KERNEL, where
- * the tag's inline allocations come from (of the random kmalloc caches,
- * the one its tag picks); NULL if that class has no cache of its own.
+ * Whether the tag's inline paths may serve size class @class: kmalloc has
+ * a cache of exactly that size (so every size of the key's range lands in
+ * it, and an object's bytes are the class), small enough for the key.
  */
-static struct kmem_cache *ftio_pt_class_cache(u32 tag, u32 class)
+static bool ftio_pt_class_ok(u32 class)
 {
-	struct kmem_cache *kc;
-
-	if (!class || class > KMALLOC_MAX_CACHE_SIZE ||
-	    class > FTIO_POOL_KEY_MAX_CLASS)
-		return NULL;
-	kc = kmalloc_caches[ftio_kmalloc_type(tag)][__kmalloc_index(class, false)];
-	return kc && kmem_cache_size(kc) == class ? kc : NULL;
+	return class && class <= KMALLOC_MAX_CACHE_SIZE &&
+	       class <= FTIO_POOL_KEY_MAX_CLASS &&
+	       kmalloc_size_roundup(class) == class;
 }
 
 /* Write @t's key, as its sizes now say, for every CPU. */
 static void ftio_pt_publish_key(struct ftio_pt_tag *t)
 {
-	struct kmem_cache *kc = NULL;
 	unsigned long irqflags;
 	u64 sizes, key;
 	int cpu;
@@ -155,16 +149,10 @@ static void ftio_pt_publish_key(struct ftio_pt_tag *t)
 	/* Read under the lock: the last writer writes the last state. */
 	sizes = READ_ONCE(t->sizes);
 	key = FTIO_POOL_KEY(t->tag, 0, 0);
-	if (sizes && sizes != FTIO_POOL_SIZES_MIXED)
-		kc = ftio_pt_class_cache(t->tag, (u32)sizes);
-	/* A key with a class only once every CPU has its cache; never unset. */
-	if (kc) {
+	/* A key with a class only where kmalloc has a cache of that size. */
+	if (sizes && sizes != FTIO_POOL_SIZES_MIXED && ftio_pt_class_ok((u32)sizes))
 		key = FTIO_POOL_KEY(t->tag, sizes >> 32,
 				    (u32)sizes - (sizes >> 32) + 1);
-		for_each_possible_cpu(cpu)
-			WRITE_ONCE(per_cpu_ptr(t->pcpu, cpu)->class_cache, kc);
-		smp_wmb();	/* pairs with smp_rmb() in ftio_pool_alloc_at() */
-	}
 	for_each_possible_cpu(cpu)
 		WRITE_ONCE(per_cpu_ptr(t->pcpu, cpu)->key, key);
 	spin_unlock_irqrestore(&ftio_pt_key_lock, irqflags);
@@ -214,9 +202,11 @@ static void *ftio_pt_raw_alloc(struct ftio_pt_tag *t, struct kmem_cache *kc,
 		*size = kmem_cache_size(kc);
 		return p;
 	}
+	/* The size asked for, so that KASAN poisons what lies past it. */
+	p = kmalloc(*size, gfp);
 	*size = kmalloc_size_roundup(*size);
 	ftio_pt_note_size(t, *size);
-	return kmalloc(*size, gfp);
+	return p;
 }
 
 static void ftio_pt_raw_free(struct kmem_cache *kc, const void *p)

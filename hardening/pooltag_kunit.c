@@ -10,6 +10,7 @@
  * Each test uses tags of its own, so the suite can run next to real users.
  */
 #include <kunit/test.h>
+#include <linux/kasan.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -52,18 +53,43 @@ static void expect_key(struct kunit *test, struct ftio_pt_tag *t, u64 key)
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(t->pcpu, cpu)->key, key);
 }
 
-/* Every CPU's inline allocations of @t come from kmalloc's @class cache. */
+/* Every CPU's key of @t serves the size class @class inline. */
 static void expect_class_cache(struct kunit *test, struct ftio_pt_tag *t,
 			       size_t class)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct kmem_cache *kc = per_cpu_ptr(t->pcpu, cpu)->class_cache;
+		u64 key = per_cpu_ptr(t->pcpu, cpu)->key;
 
-		KUNIT_ASSERT_NOT_NULL(test, kc);
-		KUNIT_EXPECT_EQ(test, kmem_cache_size(kc), class);
+		KUNIT_ASSERT_NE(test, key >> 48, 0ULL);
+		KUNIT_EXPECT_EQ(test, ((key >> 32) & 0xffff) + (key >> 48) - 1, (u64)class);
 	}
+}
+
+/*
+ * Allocations go through kmalloc() with the size asked for, so KASAN
+ * poisons what lies past it: of 100 bytes, the granule at 96 has 4
+ * accessible bytes, not the 128 of the size class. Read from the shadow
+ * (generic KASAN), so that no report is made.
+ */
+static void kasan_sees_the_size_asked_for(struct kunit *test)
+{
+#ifdef CONFIG_KASAN_GENERIC
+	u32 tag = KTAG('k', 'a');
+	int round;
+
+	for (round = 0; round < 3; round++) {	/* slow path, then inline */
+		u8 *p = ftio_pool_alloc(100, GFP_KERNEL, tag);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, *(s8 *)kasan_mem_to_shadow(p + 96), 4);
+		KUNIT_EXPECT_LT(test, *(s8 *)kasan_mem_to_shadow(p + 104), 0);
+		ftio_pool_free(p, tag);
+	}
+#else
+	kunit_skip(test, "needs generic KASAN");
+#endif
 }
 
 static void tag_packing_and_validity(struct kunit *test)
@@ -338,18 +364,28 @@ static void counters_concurrent_on_all_cpus(struct kunit *test)
 		INIT_WORK(&w[cpu].work, conc_alloc_free);
 		queue_work_on(cpu, system_highpri_wq, &w[cpu].work);
 	}
-	/* While they run, snapshots never count a free without its alloc. */
+	/*
+	 * While they run, snapshots never count a free without its alloc
+	 * (the snapshot does not clamp), and the controls change under
+	 * the fast paths: quota on and off, the special pool on and off.
+	 */
 	while (busy) {
 		busy = false;
 		stats(t, &st);
-		negative += st.allocs < st.frees;
+		negative += st.allocs < st.frees || (s64)st.live_bytes < 0;
 		samples++;
+		ftio_pt_set_quota(t, samples & 1 ? 1ULL << 30 : 0);
+		ftio_pt_set_special(t, samples & 2 ? FTIO_SPECIAL_MODE_OVERRUN :
+					FTIO_SPECIAL_MODE_OFF);
 		for_each_online_cpu(cpu)
 			busy |= work_pending(&w[cpu].work) || work_busy(&w[cpu].work);
 		cond_resched();
 	}
 	for_each_online_cpu(cpu)
 		flush_work(&w[cpu].work);
+	ftio_pt_set_quota(t, 0);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+	ftio_pt_special_flush();
 	stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.allocs - before.allocs, (u64)ncpu * CONC_ROUNDS);
 	KUNIT_EXPECT_EQ(test, st.frees - before.frees, (u64)ncpu * CONC_ROUNDS);
@@ -730,6 +766,36 @@ static void leak_report_names_call_sites(struct kunit *test)
 	ftio_pt_set_track(t, false);
 }
 
+/*
+ * A tag two modules use: the first to leave cannot tell whose the live
+ * objects are, so it is not blamed; the last to leave is.
+ */
+static struct module fake_module2 = { .name = "ftio_kunit_fake2" };
+
+static void shared_tag_blames_the_last_user(struct kunit *test)
+{
+	u32 tag = KTAG('s', 'h');
+	struct ftio_pt_tag *t = ftio_pt_get(tag, &fake_module, GFP_KERNEL);
+	void *p[2];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_PTR_EQ(test, ftio_pt_get(tag, &fake_module2, GFP_KERNEL), t);
+	for (i = 0; i < 2; i++) {
+		p[i] = __ftio_pool_alloc(64, GFP_KERNEL, tag, &fake_module2);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	/* The owner leaves while the other still holds its objects. */
+	KUNIT_EXPECT_EQ(test, ftio_pt_leak_check(&fake_module, NULL, 0), 0U);
+	KUNIT_EXPECT_PTR_EQ(test, t->owner, &fake_module2);
+	KUNIT_EXPECT_STREQ(test, t->owner_name, "ftio_kunit_fake2");
+	/* The last user leaves with them: that is a leak. */
+	KUNIT_EXPECT_EQ(test, ftio_pt_leak_check(&fake_module2, NULL, 0), 1U);
+	KUNIT_EXPECT_NULL(test, t->owner);
+	for (i = 0; i < 2; i++)
+		ftio_pool_free(p[i], tag);
+}
+
 static void owner_and_description(struct kunit *test)
 {
 	u32 tag = KTAG('o', 'd');
@@ -789,6 +855,7 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(key_stays_on_while_records_live),
 	KUNIT_CASE(zalloc_zeroes),
 	KUNIT_CASE(counters_concurrent_on_all_cpus),
+	KUNIT_CASE(kasan_sees_the_size_asked_for),
 	KUNIT_CASE(quota_limits_and_raises_events),
 	KUNIT_CASE(quota_warning_has_hysteresis),
 	KUNIT_CASE(quota_at_s64_max_is_no_limit_in_practice),
@@ -803,6 +870,7 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(special_slack_overrun_reported_at_free),
 	KUNIT_CASE(special_accounting_and_cache),
 	KUNIT_CASE(leak_report_names_call_sites),
+	KUNIT_CASE(shared_tag_blames_the_last_user),
 	KUNIT_CASE(owner_and_description),
 	KUNIT_CASE(self_tag_accounts_bookkeeping),
 	KUNIT_CASE(many_tags),

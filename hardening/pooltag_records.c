@@ -13,6 +13,7 @@
  * quarantine so that the fault can be explained: tag, object, call sites.
  */
 #include <linux/mm.h>
+#include <linux/kmemleak.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -411,6 +412,34 @@ void ftio_pt_leak_collect(struct ftio_pt_tag *t, struct ftio_pt_leak *leak)
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_leak_collect);
 
+/*
+ * @mod leaves: take it from @t's users; the next sharer, if any, becomes
+ * the owner. Return: whether @mod was a user. Called with ftio_pt_lock.
+ */
+static bool ftio_pt_user_leaves(struct ftio_pt_tag *t, struct module *mod)
+{
+	unsigned int i;
+	bool user = false;
+
+	lockdep_assert_held(&ftio_pt_lock);
+	for (i = 0; i < FTIO_PT_SHARERS; i++)
+		if (cmpxchg(&t->sharers[i], mod, NULL) == mod)
+			user = true;
+	if (t->owner != mod)
+		return user;
+	t->owner = NULL;
+	for (i = 0; i < FTIO_PT_SHARERS; i++) {
+		struct module *next = xchg(&t->sharers[i], NULL);
+
+		if (next) {
+			t->owner = next;
+			strscpy(t->owner_name, module_name(next), sizeof(t->owner_name));
+			break;
+		}
+	}
+	return true;
+}
+
 /**
  * ftio_pt_leak_check() - report the tags of a departing module that hold memory
  * @mod: the module
@@ -434,9 +463,11 @@ unsigned int ftio_pt_leak_check(struct module *mod, struct ftio_pt_leak *out,
 		return 0;
 	mutex_lock(&ftio_pt_lock);
 	list_for_each_entry(t, &ftio_pt_tags, node) {
-		if (t->owner != mod)
+		if (!ftio_pt_user_leaves(t, mod))
 			continue;
-		t->owner = NULL;
+		/* Whose is what is live? Not knowable while others use it. */
+		if (READ_ONCE(t->owner) || READ_ONCE(t->shared))
+			continue;
 		ftio_pt_leak_collect(t, leak);
 		/* What an earlier owner leaked was reported then. */
 		if (leak->objects <= t->leaked)
@@ -486,25 +517,35 @@ static void ftio_pt_rec_destroy(void *ptr, void *arg)
 {
 	struct ftio_pt_rec *rec = ptr;
 
+	unsigned long *kept = arg;
+
 	/*
 	 * Every module that allocated through us is gone. What is still
-	 * recorded under a tag whose leak was reported is given back; other
-	 * records may be stale (an owner that freed behind our back), and
-	 * objects of caches went with the caches.
+	 * recorded under a tag whose leak was reported stays allocated, as
+	 * the kernel keeps what a destroyed slab cache still held: whatever
+	 * the leaker handed it to may still point at it. It was reported,
+	 * so kmemleak need not report it again. Other records may be stale
+	 * (an owner that freed behind our back), and objects of caches
+	 * went with the caches.
 	 */
-	if (rec->base)
-		vfree(rec->base);
-	else if (!rec->kc && rec->tag->leaked)
-		kfree(rec->ptr);
+	if (rec->tag->leaked && (rec->base || !rec->kc)) {
+		kmemleak_not_leak(rec->base ? rec->base : rec->ptr);
+		(*kept)++;
+	}
 	kmem_cache_free(ftio_pt_rec_cache, rec);
 }
 
 void ftio_pt_records_exit(void)
 {
 	struct ftio_pt_rec *rec, *tmp;
+	unsigned long kept = 0;
 
 	flush_work(&ftio_pt_unmap);
-	rhashtable_free_and_destroy(&ftio_pt_recs, ftio_pt_rec_destroy, NULL);
+
+	rhashtable_free_and_destroy(&ftio_pt_recs, ftio_pt_rec_destroy, &kept);
+	if (kept)
+		pr_warn("ftio_pooltag: %lu leaked objects stay allocated (reported when their modules left)\n",
+			kept);
 	list_for_each_entry_safe(rec, tmp, &ftio_pt_quarantine, list)
 		kmem_cache_free(ftio_pt_rec_cache, rec);
 	rcu_barrier();

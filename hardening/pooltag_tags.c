@@ -154,6 +154,20 @@ static noinline void ftio_pt_adopt(struct ftio_pt_tag *t, struct module *owner)
 	mutex_unlock(&ftio_pt_lock);
 }
 
+/* Another module than the owner uses @t: remember it (no lock: any context). */
+static noinline void ftio_pt_note_sharer(struct ftio_pt_tag *t, struct module *mod)
+{
+	unsigned int i;
+
+	for (i = 0; i < FTIO_PT_SHARERS; i++)
+		if (READ_ONCE(t->sharers[i]) == mod)
+			return;
+	for (i = 0; i < FTIO_PT_SHARERS; i++)
+		if (!cmpxchg(&t->sharers[i], NULL, mod))
+			return;
+	WRITE_ONCE(t->shared, true);
+}
+
 /**
  * ftio_pt_get() - the tag, created on first use
  * @tag: the tag
@@ -168,9 +182,12 @@ struct ftio_pt_tag *ftio_pt_get(u32 tag, struct module *owner, gfp_t gfp)
 	unsigned long flags;
 
 	if (likely(t)) {
-		if (unlikely(!READ_ONCE(t->owner) && owner) &&
-		    gfpflags_allow_blocking(gfp))
+		struct module *o = READ_ONCE(t->owner);
+
+		if (unlikely(!o && owner) && gfpflags_allow_blocking(gfp))
 			ftio_pt_adopt(t, owner);
+		else if (unlikely(o && owner && o != owner))
+			ftio_pt_note_sharer(t, owner);
 		return t;
 	}
 	if (!ftio_pool_tag_valid(tag))
@@ -310,10 +327,14 @@ void ftio_pt_stats(struct ftio_pt_tag *t, struct ftio_pt_stats *st)
 	bfreed += cfrees * class;
 	allocs += callocs;
 	balloc += callocs * class;
+	/*
+	 * No clamping: the order of the reads above is what keeps frees at
+	 * or below allocations, and KUnit checks exactly that.
+	 */
 	st->allocs = allocs;
-	st->frees = min(frees, allocs);
-	st->live_objects = allocs - st->frees;
-	st->live_bytes = balloc > bfreed ? balloc - bfreed : 0;
+	st->frees = frees;
+	st->live_objects = allocs - frees;
+	st->live_bytes = balloc - bfreed;
 	st->failures = fail;
 	ftio_pt_peak(t, st->live_bytes);
 	st->peak_bytes = atomic64_read(&t->peak_bytes);
@@ -449,7 +470,12 @@ static void ftio_pt_set_flag(struct ftio_pt_tag *t, u32 flag, bool on)
 	lockdep_assert_held(&ftio_pt_lock);
 	if (on && !static_key_enabled(&ftio_pool_controls))
 		static_branch_enable(&ftio_pool_controls);
-	WRITE_ONCE(t->flags, on ? flags | flag : flags & ~flag);
+	/*
+	 * ftio_pt_fail_done() clears FTIO_PT_FAIL without the lock, from an
+	 * allocation: a plain write here could set it again, or lose it.
+	 */
+	while (!try_cmpxchg(&t->flags, &flags, on ? flags | flag : flags & ~flag))
+		;
 	if (!on)
 		ftio_pt_controls_changed();
 }

@@ -517,6 +517,26 @@ static void set_in_flight(struct mpio_path *p, long n)
 	}
 }
 
+/* A retry's other path: the next usable one after the suspect, or none. */
+static void select_other_than_the_suspect(struct kunit *test)
+{
+	struct mpio_pathset *set;
+	struct mpio_path *p[3];
+	unsigned int i;
+
+	fake_dev(test, MPIO_SEL_ROUND_ROBIN);
+	for (i = 0; i < 3; i++)
+		p[i] = add_path(test, 0, MPIO_PATH_ACTIVE, 1);
+	set = make_set(test, 3);
+	KUNIT_EXPECT_PTR_EQ(test, mpio_select_other(set, p[0]), p[1]);
+	KUNIT_EXPECT_PTR_EQ(test, mpio_select_other(set, p[2]), p[0]);
+	atomic_set(&p[1]->state, MPIO_PATH_FAILED);
+	KUNIT_EXPECT_PTR_EQ(test, mpio_select_other(set, p[0]), p[2]);
+	atomic_set(&p[2]->state, MPIO_PATH_FAILED);
+	KUNIT_EXPECT_NULL(test, mpio_select_other(set, p[0]));
+	KUNIT_EXPECT_NULL(test, mpio_select_other(make_set(test, 1), p[0]));
+}
+
 static void select_queue_depth_fewest_in_flight(struct kunit *test)
 {
 	struct mpio_dev *d = fake_dev(test, MPIO_SEL_QUEUE_DEPTH);
@@ -1132,6 +1152,7 @@ static struct kunit_case ftio_mpio_cases[] = {
 	KUNIT_CASE(select_round_robin_even),
 	KUNIT_CASE(select_round_robin_repeat),
 	KUNIT_CASE(select_round_robin_skips_failed),
+	KUNIT_CASE(select_other_than_the_suspect),
 	KUNIT_CASE(select_queue_depth_fewest_in_flight),
 	KUNIT_CASE(select_service_time_latency_and_weight),
 	KUNIT_CASE(select_weighted_proportional),

@@ -44,9 +44,6 @@ struct module;
  * struct ftio_pool_pcpu - a tag's counters on one CPU (internal)
  * @key: what the inline paths need to know of the tag, the same on every
  *	CPU (see FTIO_POOL_KEY())
- * @class_cache: the kmalloc cache of the tag's one size class, from which
- *	its inline allocations come; set before a key with a class is, and
- *	never changed after
  * @class_allocs: allocations of the tag's one size class made inline,
  *	not in @allocs and @bytes_alloc (one add instead of two)
  * @failures: allocations that failed (next to @class_allocs: the inline
@@ -63,7 +60,6 @@ struct module;
  */
 struct ftio_pool_pcpu {
 	u64 key;
-	struct kmem_cache *class_cache;
 	u64 class_allocs;
 	u64 failures;
 	u64 class_frees;
@@ -178,17 +174,15 @@ static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 		/* size in [low, low + span), and the tag's key */
 		if (likely(((size - low) | ftio_pool_key_miss(key, tag)) <
 			   key >> 48)) {
-			struct kmem_cache *kc;
 			unsigned long fail;
 			void *p;
 
-			/* pairs with smp_wmb() in ftio_pt_publish_key() */
-			smp_rmb();
-			kc = this_cpu_read(pc->class_cache);
-			if (likely(!(gfp & KMALLOC_NOT_NORMAL_BITS)))
-				p = kmem_cache_alloc(kc, gfp);
-			else
-				p = kmalloc(size, gfp);
+			/*
+			 * kmalloc() itself, with the size asked for: KASAN
+			 * poisons what lies past it, and the kmalloc
+			 * tracepoint sees the call.
+			 */
+			p = kmalloc(size, gfp);
 
 			/*
 			 * Counted without a branch: one, or (kmalloc has
