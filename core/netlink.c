@@ -34,8 +34,10 @@ void ftio_netlink_deliver(struct ftio_evlog *log,
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!IS_ENABLED(FTIO_HAVE_GENL_MCAST_CAP) ||
-	    !genl_has_listeners(&ftio_nl_family, &init_net, FTIO_NLGRP_EVENTS))
+#ifndef FTIO_HAVE_GENL_MCAST_CAP
+	return;	/* the group cannot be restricted: no multicast at all */
+#endif
+	if (!genl_has_listeners(&ftio_nl_family, &init_net, FTIO_NLGRP_EVENTS))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
@@ -211,7 +213,6 @@ void *ftio_nl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags, u8 cmd)
 	return genlmsg_put(skb, portid, seq, &ftio_nl_family, flags, cmd);
 }
 EXPORT_SYMBOL_GPL(ftio_nl_put);
-
 
 int ftio_nl_event_post_doit(struct sk_buff *skb, struct genl_info *info)
 {

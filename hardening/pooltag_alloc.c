@@ -3,19 +3,20 @@
  * Tagged allocation and free.
  *
  * The fast path (no tag with anything switched on, no records anywhere)
- * is inline in the caller (include/ftio/pooltag.h): an allocation from
- * the tag's kmalloc cache, or kfree(), plus one per-CPU add each, no
- * lock, no shared write, no lookup (the call site keeps its tag's
- * counters, key and cache). A free needs the bytes its
+ * is inline in the caller (include/ftio/pooltag.h): kmalloc() of the
+ * size asked for (so KASAN and the kmalloc tracepoints see the call as
+ * any other), or kfree(), plus one per-CPU add each, no lock, no shared
+ * write, no lookup (the call site keeps its tag's counters and key). A
+ * free needs the bytes its
  * allocation was accounted: while all of a tag's kmalloc allocations had
  * one size class, that class; otherwise ksize(), here. While any tag has
  * a quota, the special pool, failure simulation or tracking on, or any
  * record exists, every allocation and free comes here; a tag's flags say
  * what it needs.
  *
- * Bytes are accounted as the allocator hands them out: the request is
- * rounded up to its kmalloc size class, so that ksize() at free time
- * gives back exactly what was accounted at allocation time.
+ * Bytes are accounted as the allocator hands them out: the request's
+ * kmalloc size class, so that ksize() at free time gives back exactly
+ * what was accounted at allocation time.
  */
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -446,7 +447,8 @@ void *__ftio_pool_alloc_site(struct ftio_pool_site *site, size_t size,
 		return ftio_pt_alloc(t, size, 0, gfp, NULL, _RET_IP_);
 	bytes = kmalloc_size_roundup(size);
 	ftio_pt_note_size(t, bytes);
-	p = kmalloc(bytes, gfp);
+	/* The size asked for, so that KASAN poisons what lies past it. */
+	p = kmalloc(size, gfp);
 	if (unlikely(!p)) {
 		this_cpu_inc(t->pcpu->failures);
 		return NULL;

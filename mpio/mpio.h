@@ -273,7 +273,8 @@ struct mpio_io {
  * KUnit's window into mpio_rebuild_active(): called for each path between
  * the read of its state and the update, where a completion may fail it.
  */
-extern void (*mpio_rebuild_test_hook)(struct mpio_path *p);
+typedef void (*mpio_rebuild_hook_t)(struct mpio_path *p);
+extern mpio_rebuild_hook_t mpio_rebuild_test_hook;
 #endif
 
 extern struct ftio_module mpio_module;

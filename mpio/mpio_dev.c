@@ -558,7 +558,6 @@ void mpio_dev_kick(struct mpio_dev *d)
 	mod_delayed_work(mpio_wq, &d->work, 0);
 }
 
-
 /**
  * mpio_set_no_path_retry() - how long I/O waits for a path from now on
  * @d: the device
@@ -771,8 +770,26 @@ static const struct pr_ops mpio_pr_ops = {
 #endif
 };
 
+/*
+ * A device being deleted cannot be opened: the check for openers and the
+ * mark both happen under the disk's open_mutex, as does this test.
+ */
+#ifdef FTIO_HAVE_BDOPS_OPEN_DISK
+static int mpio_open(struct gendisk *disk, blk_mode_t mode)
+{
+	struct mpio_dev *d = disk->private_data;
+#else
+static int mpio_open(struct block_device *bdev, fmode_t mode)
+{
+	struct mpio_dev *d = bdev->bd_disk->private_data;
+#endif
+
+	return READ_ONCE(d->dying) ? -ENXIO : 0;
+}
+
 static const struct block_device_operations mpio_fops = {
 	.owner = THIS_MODULE,
+	.open = mpio_open,
 	.submit_bio = mpio_submit_bio,
 	.pr_ops = &mpio_pr_ops,
 };
@@ -939,11 +956,14 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 {
 	struct mpio_path *p, *tmp;
 
+	mutex_lock(&d->disk->open_mutex);
 	if (mpio_dev_open(d)) {
+		mutex_unlock(&d->disk->open_mutex);
 		NL_SET_ERR_MSG(extack, "ftio: the mpio device is open");
 		return -EBUSY;
 	}
-	WRITE_ONCE(d->dying, true);
+	WRITE_ONCE(d->dying, true);	/* mpio_open() refuses from now on */
+	mutex_unlock(&d->disk->open_mutex);
 	list_del(&d->node);
 	/*
 	 * No sysfs write may queue work or add a path from here on:

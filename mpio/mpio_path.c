@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "ftio_mpio: " fmt
 
+#include <linux/blk-integrity.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/namei.h>
@@ -123,12 +124,12 @@ static bool mpio_usable(int state)
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)
-void (*mpio_rebuild_test_hook)(struct mpio_path *p);
+mpio_rebuild_hook_t mpio_rebuild_test_hook;
 EXPORT_SYMBOL_IF_KUNIT(mpio_rebuild_test_hook);
 
 static void mpio_rebuild_observe(struct mpio_path *p)
 {
-	void (*hook)(struct mpio_path *p) = READ_ONCE(mpio_rebuild_test_hook);
+	mpio_rebuild_hook_t hook = READ_ONCE(mpio_rebuild_test_hook);
 
 	if (hook)
 		hook(p);
@@ -570,7 +571,8 @@ static int mpio_apply_limits(struct mpio_dev *d)
 	struct queue_limits lim = queue_limits_start_update(d->disk->queue);
 
 	blk_set_stacking_limits(&lim);
-	lim.features |= BLK_FEAT_IO_STAT;
+	/* NOWAIT as long as every path has it (stacking clears it). */
+	lim.features |= BLK_FEAT_IO_STAT | BLK_FEAT_NOWAIT;
 	lim.max_zone_append_sectors = 0;	/* not zoned unless a path is */
 	list_for_each_entry(p, &d->paths, node)
 		if (atomic_read(&p->state) != MPIO_PATH_REMOVED)
@@ -579,7 +581,7 @@ static int mpio_apply_limits(struct mpio_dev *d)
 	return queue_limits_commit_update(d->disk->queue, &lim);
 #else
 	struct request_queue *q = d->disk->queue;
-	bool wc = false, fua = false;
+	bool wc = false, fua = false, nowait = true;
 
 	blk_set_stacking_limits(&q->limits);
 	list_for_each_entry(p, &d->paths, node) {
@@ -591,8 +593,13 @@ static int mpio_apply_limits(struct mpio_dev *d)
 		blk_stack_limits(&q->limits, &bq->limits, 0);
 		wc |= test_bit(QUEUE_FLAG_WC, &bq->queue_flags);
 		fua |= test_bit(QUEUE_FLAG_FUA, &bq->queue_flags);
+		nowait &= bdev_nowait(b);
 	}
 	blk_queue_write_cache(q, wc, fua);
+	if (nowait)
+		blk_queue_flag_set(QUEUE_FLAG_NOWAIT, q);
+	else
+		blk_queue_flag_clear(QUEUE_FLAG_NOWAIT, q);
 	return 0;
 #endif
 }
@@ -657,7 +664,32 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		ret = -EINVAL;
 		goto err_close;
 	}
+	/* Zone and integrity limits are not stacked: such disks are refused. */
+	if (bdev_is_zoned(bdev)) {
+		NL_SET_ERR_MSG(extack, "ftio: a zoned device cannot be a path");
+		ret = -EINVAL;
+		goto err_close;
+	}
+	if (blk_get_integrity(bdev->bd_disk)) {
+		NL_SET_ERR_MSG(extack,
+			       "ftio: a device with an integrity profile cannot be a path");
+		ret = -EINVAL;
+		goto err_close;
+	}
 	mpio_identity(bdev, id, sizeof(id));
+	/*
+	 * The device is one LU for as long as it exists, paths or none: its
+	 * capacity and identity hold for every path, the first after the
+	 * last one left included (the data above it is that LU's).
+	 */
+	if (get_capacity(d->disk) && (get_capacity(d->disk) != bdev_nr_sectors(bdev) ||
+				      queue_logical_block_size(d->disk->queue) !=
+				      bdev_logical_block_size(bdev))) {
+		NL_SET_ERR_MSG(extack,
+			       "ftio: the device's size or logical block size differs from the mpio device's");
+		ret = -EINVAL;
+		goto err_close;
+	}
 	list_for_each_entry(other, &d->paths, node) {
 		struct block_device *ob = ftio_bdev_get(&other->bdev);
 
@@ -674,12 +706,17 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		break;
 	}
 	/*
-	 * Where both have an identity it must be the same; a device known by
-	 * its size only takes a path with an identity (and learns it).
+	 * Both ways: a device with an identity takes only paths with the
+	 * same; a device known by its size only (its paths had none) takes
+	 * no path with one, which could be another LU of that size.
 	 */
-	if (id[0] && d->uuid[0] && !mpio_uuid_is_size(d->uuid) && strcmp(id, d->uuid)) {
-		NL_SET_ERR_MSG(extack,
-			       "ftio: the device's unique id (or wwid, or serial) is not the other paths'");
+	if (d->uuid[0] && (mpio_uuid_is_size(d->uuid) ? id[0] : strcmp(id, d->uuid))) {
+		if (mpio_uuid_is_size(d->uuid))
+			NL_SET_ERR_MSG(extack,
+				       "ftio: the device has an identity, the mpio device's paths had none");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "ftio: the device's unique id (or wwid, or serial) is not the other paths'");
 		ret = -EINVAL;
 		goto err_close;
 	}
@@ -723,7 +760,26 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		if (ops && ops->pr_register)
 			ops->pr_register(bdev, 0, d->pr_key, d->pr_flags);
 	}
-	if (id[0] && (!d->uuid[0] || mpio_uuid_is_size(d->uuid)))
+	list_add_tail_rcu(&p->node, &d->paths);
+	d->npaths++;
+	atomic_inc(&d->live_paths);
+	ret = mpio_apply_limits(d);
+	if (ret) {
+		/* Not in the active set yet: no I/O went to it. Undo in reverse. */
+		list_del_rcu(&p->node);
+		d->npaths--;
+		atomic_dec(&d->live_paths);
+		mpio_apply_limits(d);
+		synchronize_rcu();
+		NL_SET_ERR_MSG(extack,
+			       "ftio: the device's queue limits do not stack with the paths'");
+		bd_unlink_disk_holder(bdev, d->disk);
+		percpu_ref_exit(&p->ref);
+		ftio_bdev_close(&p->bdev);
+		mpio_path_sysfs_del(p);
+		return ret;
+	}
+	if (id[0] && !d->uuid[0])
 		strscpy(d->uuid, id, sizeof(d->uuid));
 	else if (!d->uuid[0])
 		snprintf(d->uuid, sizeof(d->uuid), "size:%llu:%u",
@@ -731,10 +787,6 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 			 bdev_logical_block_size(bdev));
 	if (!note)
 		mpio_unawait(d, p->name);
-	list_add_tail_rcu(&p->node, &d->paths);
-	d->npaths++;
-	atomic_inc(&d->live_paths);
-	mpio_apply_limits(d);
 	if (get_capacity(d->disk) != bdev_nr_sectors(bdev))
 		set_capacity_and_notify(d->disk, bdev_nr_sectors(bdev));
 	mpio_rebuild_active(d);

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Regenerate the files that derive from Documentation/netlink/specs/ftio.yaml
 # with the kernel tree's own YNL generator (validated against its schema):
-#   include/uapi/linux/ftio.h, core/nl-gen.h, core/nl-gen.c
+#   include/uapi/linux/ftio.h, core/nl-gen.h, core/nl-gen.c, and ftioctl's
+#   name tables tools/ftioctl/spec-tables.[ch] (scripts/ftioctl-tables.py,
+#   with the kernel tree's YNL spec library)
 #
 # Usage: ynl-regen.sh [--check]   --check: fail if a file is out of date
 set -euo pipefail
@@ -26,10 +28,12 @@ gen() { python3 "$ksrc/tools/net/ynl/ynl-gen-c.py" --spec "$spec" "$@"; }
 gen --mode uapi --header -o "$tmp/out/ftio.h"
 gen --mode kernel --header -o "$tmp/out/nl-gen.h"
 gen --mode kernel --source -o "$tmp/out/nl-gen.c"
+python3 "$top/scripts/ftioctl-tables.py" "$ksrc" "$spec" "$tmp/out"
 
 rc=0
 for pair in ftio.h:include/uapi/linux/ftio.h nl-gen.h:core/nl-gen.h \
-	    nl-gen.c:core/nl-gen.c; do
+	    nl-gen.c:core/nl-gen.c spec-tables.h:tools/ftioctl/spec-tables.h \
+	    spec-tables.c:tools/ftioctl/spec-tables.c; do
 	new="$tmp/out/${pair%%:*}"
 	dst="$top/${pair#*:}"
 	if cmp -s "$new" "$dst"; then

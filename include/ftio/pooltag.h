@@ -22,8 +22,8 @@
  *
  * ftio_pool_alloc() and ftio_pool_free() are inline: each call site keeps
  * the tag it found the first time, so that with no control on anywhere
- * an allocation costs one from the tag's kmalloc cache plus one per-CPU
- * add, and a free kfree() plus one, as long as the tag's allocations all
+ * an allocation costs kmalloc() plus one per-CPU add, and a free
+ * kfree() plus one, as long as the tag's allocations all
  * fall in one kmalloc size class of at most 8 KiB (otherwise they go
  * through ftio_pooltag, and a free asks the allocator for the size).
  */
@@ -153,14 +153,11 @@ static __always_inline u64 ftio_pool_key_miss(u64 key, u32 tag)
 
 /*
  * The fast path of ftio_pool_alloc(): a request in the size class the
- * tag has always used, with nothing switched on, is an allocation from
- * that class's kmalloc cache and one per-CPU add. Two loads (the site,
- * this CPU's key) and one test decide; anything unusual goes out of
- * line, except that kmalloc has no memory: that is counted as the tag's
- * failure on the spot. Taking the cache the tag found saves kmalloc()
- * finding it from the size; the object is the whole class, as ftio_pooltag accounts it.
- * Flags that ask kmalloc for a cache of another type (DMA, reclaimable,
- * accounted) go to kmalloc().
+ * tag has always used, with nothing switched on, is kmalloc() and one
+ * per-CPU add. Two loads (the site, this CPU's key) and one test decide;
+ * anything unusual goes out of line, except that kmalloc has no memory:
+ * that is counted as the tag's failure on the spot. The object is from
+ * the class's cache whatever the flags, and accounted as the whole class.
  */
 static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 						size_t size, gfp_t gfp, u32 tag,

@@ -98,6 +98,20 @@ fails "following them as nobody is refused" 4 timeout 10 setpriv --reuid=65534 -
 out=$(timeout 10 setpriv --reuid=65534 --regid=65534 --clear-groups ftioctl monitor 2>&1)
 check "because joining the group needs CAP_SYS_ADMIN" grep -q "cannot join.*needs CAP_SYS_ADMIN" <<<"$out"
 ok "the versions work as nobody" as_nobody ftioctl version
+# Kernel strings are escaped: a note with a terminal escape and a byte
+# that is not UTF-8 prints as text, and JSON stays valid.
+ok "a note with an escape sequence and a stray byte" \
+	ftioctl events post --object "$(printf 'o\033]0;x\a')" "$(printf 'a\033[2Jb\377c')"
+out=$(ftioctl events | tail -n 1)
+check "the table shows the bytes escaped" bash -c \
+	"grep -qF 'a\\x1b[2Jb\\xffc' <<<'$out' && grep -qF 'o\\x1b]0;x\\x07' <<<'$out' && ! grep -q \$'\\033' <<<'$out'"
+check "-j escapes it and stays valid JSON" python3 -c "
+import json, subprocess
+e = json.loads(subprocess.check_output(['ftioctl', '-j', 'events']))[-1]
+assert e['message'] == 'a\x1b[2Jb\ufffdc', repr(e['message'])
+assert e['object'] == 'o\x1b]0;x\x07', repr(e['object'])"
+# -j may follow the object and verb too
+check "events -j is JSON" bash -c "ftioctl events -j | python3 -c 'import json,sys; json.load(sys.stdin)'"
 # The family checks CAP_NET_ADMIN (admin-perm in the spec); ftio_core then
 # wants CAP_SYS_ADMIN too, and says so.
 fails "CAP_NET_ADMIN alone cannot post" 4 \

@@ -31,6 +31,18 @@ assert d["policy"] == "round-robin" and d["usable"] == 1
 PY
 ok "mpio show prints a table" bash -c "ftioctl mpio show | grep -q 'PATH DEVICE'"
 
+# The paths (null_blk, blk-mq) take RWF_NOWAIT, so the device does too.
+check "an RWF_NOWAIT read is served (not EOPNOTSUPP)" python3 - <<'PY'
+import mmap, os
+fd = os.open("/dev/mpio0", os.O_RDONLY | os.O_DIRECT)
+buf = mmap.mmap(-1, 4096)
+try:
+    n = os.preadv(fd, [buf], 0, os.RWF_NOWAIT)
+except BlockingIOError:
+    n = 4096	# "try again" is a nowait read's answer too
+assert n == 4096, n
+PY
+
 # /sys/block/mpio0/stat counts the sectors of bios that go to a path in
 # place: the path advances them, and the accounting reads their size.
 udevadm settle
@@ -256,6 +268,23 @@ ok "a third path" ftioctl mpio path add db0 nullb2
 ok "mpio's pool tag fails its next allocation" ftioctl pool set Mpio fail 100% times 1
 ok "the third path goes all the same" ftioctl mpio path del db0 nullb2
 check "the failure hit" bash -c "ftioctl -j pool show Mpio | grep -q '\"injected\":1[,}]'"
+# db1 (still without a path) is one LU for as long as it exists: after its
+# last path left, a disk of another size is refused all the same.
+ok "db1 takes nullb2" ftioctl mpio path add db1 nullb2
+ok "and lets it go" ftioctl mpio path del db1 nullb2
+fails "with no path left, db1 refuses a disk of another size" 2 ftioctl mpio path add db1 "$loop"
+check "with the reason" bash -c \
+	"ftioctl mpio path add db1 $loop 2>&1 | grep -q 'size or logical block size differs from the mpio device'"
+# Zone limits are not stacked: a zoned disk is no path.
+zb=/sys/kernel/config/nullb/zoned
+before=$(ls /sys/block)
+ok "a zoned null_blk device" sh -c \
+	"mkdir -p $zb && echo 1024 >$zb/size && echo 1 >$zb/zoned && echo 1 >$zb/power"
+zoned=$(comm -13 <(echo "$before") <(ls /sys/block) | head -n1)
+fails "a zoned disk is refused as a path" 2 ftioctl mpio path add db1 "$zoned"
+check "with the reason" bash -c "ftioctl mpio path add db1 $zoned 2>&1 | grep -q 'zoned device'"
+echo 0 >$zb/power
+rmdir $zb
 ftioctl pool set Mpio fail off >/dev/null
 a0=$(cat $m/paths/0/ios); a1=$(cat $m/paths/1/ios)
 check "I/O goes on over the two paths left" \

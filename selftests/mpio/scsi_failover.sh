@@ -40,6 +40,18 @@ ok "add ${disks[1]}" sh -c "echo ${disks[1]} >$m/add_path"
 check "both paths active" n_active 2
 check "the device takes the LU's identity" grep -q . "$m/uuid"
 note "identity: $(cat $m/uuid)"
+# A disk of the same size without an identity could be another LU.
+nb=/sys/kernel/config/nullb/noid
+before=$(ls /sys/block)
+ok "a null_blk disk of the LU's size, without identity" sh -c \
+	"modprobe null_blk nr_devices=0 && mkdir -p $nb && echo 256 >$nb/size && echo 1 >$nb/power"
+noid=$(comm -13 <(echo "$before") <(ls /sys/block) | head -n1)
+fails "is refused as a path" 2 ftioctl mpio path add mp0 "$noid"
+check "because its identity is not the LU's" bash -c \
+	"ftioctl mpio path add mp0 $noid 2>&1 | grep -q 'is not the other paths'"
+echo 0 >$nb/power
+rmdir $nb
+modprobe -r null_blk
 check "the paths are the mpio disk's slaves" bash -c \
 	"ls /sys/block/mpio0/slaves | grep -qx ${disks[0]} && ls /sys/block/mpio0/slaves | grep -qx ${disks[1]}"
 check "the capacity is the LU's" [ "$(blockdev --getsize64 /dev/mpio0)" = $((256 * 1024 * 1024)) ]

@@ -186,6 +186,10 @@ fails "ynl: fail-interval above a million is refused" 1 sh -c \
 	"$ynl --do pool-set --json '{\"tag\": \"Tyn1\", \"fail-interval\": 1000001}' >$tmp/e5 2>&1"
 out_of_range "names fail-interval and its maximum" "$tmp/e5" fail-interval max-value 1000000
 check "and the refusals changed nothing" [ "$(field Tyn1 quota)" = 4096 ]
+# ftioctl names the attribute the extended ack points at, with its range.
+fails "ftioctl: a quota of 8 EiB is out of range" 2 ftioctl pool set Tyn1 quota 9223372036854775808
+check "the error names quota and its range" bash -c \
+	"ftioctl pool set Tyn1 quota 9223372036854775808 2>&1 | grep -q 'attribute quota, 0..9223372036854775807'"
 fails "ynl: a bad tag is refused" 1 sh -c \
 	"$ynl --do pool-set --json '{\"tag\": \"ab\", \"quota\": 1}' >$tmp/e2 2>&1"
 check "with the reason" grep -q 'four printable' "$tmp/e2"

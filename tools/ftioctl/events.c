@@ -138,7 +138,7 @@ static int on_core(struct nl_msg *msg, void *arg)
 		} else {
 			if (!nmod)
 				printf("\n%-16s %-10s %s\n", "MODULE", "VERSION", "EVENTS");
-			printf("%-16s %-10s %llu\n", name, ver, ev);
+			printf("%-16s %-10s %llu\n", txt(name), txt(ver), ev);
 		}
 		nmod++;
 	}
@@ -242,8 +242,8 @@ static void print_event(struct evstate *st, struct nlattr **tb)
 	}
 	format_time(rt, when, sizeof(when));
 	printf("%7llu %-23s %-8s %-8s %-16s %-22s %s\n",
-	       (unsigned long long)seq, when, severity_name(sev), src,
-	       *obj ? obj : "-", code_name(code), text);
+	       (unsigned long long)seq, when, severity_name(sev), txt(src),
+	       *obj ? txt(obj) : "-", code_name(code), txt(text));
 	if (st->follow)
 		fflush(stdout);
 }

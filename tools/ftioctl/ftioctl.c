@@ -55,12 +55,14 @@ static void print_help(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: %s [-j|--json] OBJECT [VERB] [ARGS...]\n\nobjects:\n", prog);
+	fprintf(f, "usage: %s [-j|--json] OBJECT [VERB] [ARGS...]  (-j may also follow)\n\n"
+		   "objects:\n", prog);
 	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		fprintf(f, "  %-8s %s\n", objects[i].name, objects[i].help);
 	fprintf(f, "\noptions:\n  -j, --json     JSON output (JSON Lines when following)\n"
 		   "  -V, --version  print ftioctl's version\n  -h, --help     this text\n"
-		   "\nexit status: 0 done, 1 failed, 2 bad usage or ftio not loaded\n");
+		   "\nexit status: 0 done, 1 failed, 2 bad usage or value, 3 not found,\n"
+		   "  4 not permitted, 5 ftio (or the module serving it) not loaded\n");
 }
 
 int main(int argc, char **argv)
@@ -87,6 +89,27 @@ int main(int argc, char **argv)
 	if (a >= argc) {
 		print_help(stderr);
 		return EXIT_USAGE;
+	}
+	/*
+	 * -j/--json is global but may come anywhere ("pool show -j"): take
+	 * it out of the object's arguments, up to a "--".
+	 */
+	{
+		int r, w = a + 1;
+
+		for (r = a + 1; r < argc; r++) {
+			if (!strcmp(argv[r], "--")) {
+				while (r < argc)
+					argv[w++] = argv[r++];
+				break;
+			}
+			if (!strcmp(argv[r], "-j") || !strcmp(argv[r], "--json"))
+				opt_json = true;
+			else
+				argv[w++] = argv[r];
+		}
+		argc = w;
+		argv[argc] = NULL;
 	}
 	for (i = 0; i < ARRAY_SIZE(objects); i++) {
 		char name[64];

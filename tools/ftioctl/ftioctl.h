@@ -9,6 +9,8 @@
 #include <netlink/genl/genl.h>
 #include <linux/ftio.h>
 
+#include "spec-tables.h"
+
 /* Exit codes, documented in ftioctl(8). */
 #define EXIT_OK		0	/* done */
 #define EXIT_FAIL	1	/* the kernel refused or the operation failed */
@@ -38,6 +40,8 @@ struct ftio_nl {
 	/* Error text the kernel attached to its last answer (extack). */
 	char errmsg[256];
 	int err;
+	/* The last request sent, for the offsets of an extended ack. */
+	struct nlmsghdr *req;
 };
 
 int ftio_nl_open(struct ftio_nl *nl);
@@ -63,6 +67,11 @@ struct nlattr **ftio_nl_parse(struct nl_msg *msg, struct nlattr **tb,
 			      int maxattr);
 
 /* out.c: human tables or JSON. */
+/*
+ * A kernel-provided string made safe for a terminal (control bytes and
+ * bytes that are not UTF-8 as \\xHH); four calls' results live at once.
+ */
+const char *txt(const char *s);
 void json_begin_array(void);
 void json_end_array(void);
 void json_begin_object(void);

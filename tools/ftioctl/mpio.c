@@ -23,19 +23,12 @@
 
 #include "ftioctl.h"
 
-static const char *const policies[] = {
-	"round-robin", "queue-depth", "service-time", "numa", "weighted",
-};
-
-static const char *const states[] = {
-	"active", "standby", "marginal", "failed", "removed",
-};
-
-static const char *const failbacks[] = { "immediate", "manual", "deferred" };
-
-static const char *name_of(const char *const *tab, size_t n, uint32_t v)
+/* Names from the spec (spec-tables.c, generated). */
+static const char *name_of(const struct spec_names *t, uint32_t v)
 {
-	return v < n ? tab[v] : "unknown";
+	const char *n = spec_name(t, v);
+
+	return n ? n : "unknown";
 }
 
 static int parse_num(const char *s, long min, long max, long *v)
@@ -51,8 +44,8 @@ static int parse_policy(const char *s, uint32_t *v)
 {
 	uint32_t i;
 
-	for (i = 0; i < ARRAY_SIZE(policies); i++) {
-		if (!strcmp(s, policies[i])) {
+	for (i = 0; i < ftio_mpio_policy_names.n; i++) {
+		if (!strcmp(s, ftio_mpio_policy_names.names[i])) {
 			*v = i;
 			return 0;
 		}
@@ -174,8 +167,8 @@ static void json_dev(const struct dev_row *d, const struct rows *paths)
 	json_str("name", d->name);
 	json_str("disk", d->disk);
 	json_str("uuid", d->uuid);
-	json_str("policy", name_of(policies, ARRAY_SIZE(policies), d->policy));
-	json_str("failback", name_of(failbacks, ARRAY_SIZE(failbacks), d->failback));
+	json_str("policy", name_of(&ftio_mpio_policy_names, d->policy));
+	json_str("failback", name_of(&ftio_failback_names, d->failback));
 	json_u64("failback_delay", d->delay);
 	json_s64("no_path_retry", d->npr);
 	json_u64("probe_interval", d->interval);
@@ -193,7 +186,7 @@ static void json_dev(const struct dev_row *d, const struct rows *paths)
 		json_begin_object();
 		json_u64("id", p->id);
 		json_str("bdev", p->bdev);
-		json_str("state", name_of(states, ARRAY_SIZE(states), p->state));
+		json_str("state", name_of(&ftio_path_state_names, p->state));
 		json_u64("group", p->group);
 		json_u64("priority", p->priority);
 		json_u64("weight", p->weight);
@@ -219,9 +212,9 @@ static void print_dev(const struct dev_row *d, const struct rows *paths)
 		snprintf(npr, sizeof(npr), "queue");
 	else
 		snprintf(npr, sizeof(npr), "%ds", d->npr);
-	printf("%s (/dev/%s) %s\n", d->name, d->disk, d->uuid[0] ? d->uuid : "-");
-	printf("  policy %s, failback %s", name_of(policies, ARRAY_SIZE(policies), d->policy),
-	       name_of(failbacks, ARRAY_SIZE(failbacks), d->failback));
+	printf("%s (/dev/%s) %s\n", txt(d->name), txt(d->disk), d->uuid[0] ? txt(d->uuid) : "-");
+	printf("  policy %s, failback %s", name_of(&ftio_mpio_policy_names, d->policy),
+	       name_of(&ftio_failback_names, d->failback));
 	if (d->failback == 2)
 		printf(":%u", d->delay);
 	printf(", rr_repeat %u, no_path_retry %s, probe every %us, group %u,",
@@ -237,7 +230,7 @@ static void print_dev(const struct dev_row *d, const struct rows *paths)
 		if (strcmp(p->dev, d->name))
 			continue;
 		printf("  %4u %-10s %-9s %5u %4u %6u %10llu %10llu %7llu %8llu %9llu %5u\n",
-		       p->id, p->bdev, name_of(states, ARRAY_SIZE(states), p->state), p->group,
+		       p->id, txt(p->bdev), name_of(&ftio_path_state_names, p->state), p->group,
 		       p->priority, p->weight, (unsigned long long)p->ios,
 		       (unsigned long long)p->bytes, (unsigned long long)p->errors,
 		       (unsigned long long)p->in_flight,
@@ -318,13 +311,13 @@ static int request(struct ftio_nl *nl, struct nl_msg *msg, const char *what,
 			json_str("dev", p->dev);
 			json_u64("id", p->id);
 			json_str("bdev", p->bdev);
-			json_str("state", name_of(states, ARRAY_SIZE(states), p->state));
+			json_str("state", name_of(&ftio_path_state_names, p->state));
 			json_u64("group", p->group);
 			json_end_object();
 			json_flush_line();
 		} else {
-			printf("%s: path %u (%s) %s, group %u\n", p->dev, p->id,
-			       p->bdev, name_of(states, ARRAY_SIZE(states), p->state), p->group);
+			printf("%s: path %u (%s) %s, group %u\n", txt(p->dev), p->id,
+			       txt(p->bdev), name_of(&ftio_path_state_names, p->state), p->group);
 		}
 	}
 	free(devs.v);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -59,6 +60,8 @@ int ftio_nl_open(struct ftio_nl *nl)
 
 void ftio_nl_close(struct ftio_nl *nl)
 {
+	free(nl->req);
+	nl->req = NULL;
 	if (nl->sk)
 		nl_socket_free(nl->sk);
 	nl->sk = NULL;
@@ -76,6 +79,48 @@ struct nl_msg *ftio_nl_msg(struct ftio_nl *nl, uint8_t cmd, int flags)
 		return NULL;
 	}
 	return msg;
+}
+
+/*
+ * The extended ack points at the offending attribute by its offset in the
+ * request: name it (from the spec's tables) and give the policy's limits,
+ * so that "integer out of range" says which value and what range.
+ */
+static void name_bad_attr(struct ftio_nl *nl, uint32_t offs, struct nlattr *pol)
+{
+	const struct nlmsghdr *req = nl->req;
+	const struct genlmsghdr *gh;
+	struct nlattr *a, *tb[NL_POLICY_TYPE_ATTR_MAX + 1];
+	const char *name = NULL;
+	size_t n = strlen(nl->errmsg);
+	int rem;
+
+	if (!req || req->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return;
+	gh = NLMSG_DATA(req);
+	nla_for_each_attr(a, (struct nlattr *)((char *)gh + GENL_HDRLEN),
+			  req->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, rem) {
+		if ((char *)a - (char *)req == (long)offs) {
+			name = gh->cmd <= FTIO_CMD_MAX ?
+			       spec_name(ftio_op_attrs[gh->cmd], nla_type(a)) : NULL;
+			break;
+		}
+	}
+	if (!name)
+		return;
+	n += snprintf(nl->errmsg + n, sizeof(nl->errmsg) - n, "%sattribute %s",
+		      n ? ": " : "", name);
+	if (n >= sizeof(nl->errmsg) || !pol ||
+	    nla_parse_nested(tb, NL_POLICY_TYPE_ATTR_MAX, pol, NULL))
+		return;
+	if (tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_S] && tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_S])
+		snprintf(nl->errmsg + n, sizeof(nl->errmsg) - n, ", %lld..%lld",
+			 (long long)nla_get_s64(tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_S]),
+			 (long long)nla_get_s64(tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_S]));
+	else if (tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] && tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U])
+		snprintf(nl->errmsg + n, sizeof(nl->errmsg) - n, ", %llu..%llu",
+			 (unsigned long long)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]),
+			 (unsigned long long)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]));
 }
 
 /* Pull the kernel's message out of an extended ack. */
@@ -101,6 +146,9 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	if (tb[NLMSGERR_ATTR_MSG])
 		snprintf(nl->errmsg, sizeof(nl->errmsg), "%s",
 			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		name_bad_attr(nl, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]),
+			      tb[NLMSGERR_ATTR_POLICY]);
 	return NL_STOP;
 }
 
@@ -135,6 +183,11 @@ int ftio_nl_run(struct ftio_nl *nl, struct nl_msg *msg,
 		nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
 
 	ret = nl_send_auto(nl->sk, msg);
+	/* Kept until the answer: an extended ack points into it. */
+	free(nl->req);
+	nl->req = malloc(nlmsg_hdr(msg)->nlmsg_len);
+	if (nl->req)
+		memcpy(nl->req, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	if (ret < 0) {
 		nl_cb_put(c);
@@ -159,7 +212,7 @@ int ftio_nl_run(struct ftio_nl *nl, struct nl_msg *msg,
 int ftio_nl_fail(struct ftio_nl *nl, const char *what, int err)
 {
 	if (nl->errmsg[0])
-		warnx_("%s: %s (%s)", what, nl->errmsg, strerror(-err));
+		warnx_("%s: %s (%s)", what, txt(nl->errmsg), strerror(-err));
 	else if (err == -EPERM)
 		/* The family's own check (CAP_NET_ADMIN) says nothing more. */
 		warnx_("%s: %s (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)", what,

@@ -27,12 +27,81 @@ static void sep(void)
 	first[depth] = false;
 }
 
+/*
+ * Length of the valid UTF-8 sequence at @s (1 for ASCII), or 0 if the
+ * bytes there are not one (overlong forms, surrogates and code points
+ * past U+10FFFF included).
+ */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned int cp, n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+const char *txt(const char *s)
+{
+	static char bufs[4][640];
+	static int next;
+	char *b = bufs[next++ & 3], *o = b;
+
+	/* Control bytes, DEL and bytes that are not UTF-8 as \xHH. */
+	while (*s && o < b + sizeof(bufs[0]) - 5) {
+		const unsigned char *u = (const unsigned char *)s;
+		int n = utf8_len(u);
+
+		if (n == 1 && *u >= 0x20 && *u != 0x7f) {
+			*o++ = *s++;
+		} else if (n > 1) {
+			if (o + n >= b + sizeof(bufs[0]) - 1)
+				break;
+			memcpy(o, s, n);
+			o += n;
+			s += n;
+		} else {
+			o += sprintf(o, "\\x%02x", *u);
+			s++;
+		}
+	}
+	*o = '\0';
+	return b;
+}
+
 static void put_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
 		unsigned char c = *s;
+		int n = utf8_len((const unsigned char *)s);
 
+		if (n > 1) {
+			fwrite(s, 1, n, stdout);
+			s += n - 1;
+			continue;
+		}
+		if (!n) {
+			/* Not UTF-8: JSON cannot carry it; the replacement character. */
+			fputs("\\ufffd", stdout);
+			continue;
+		}
 		switch (c) {
 		case '"':
 			fputs("\\\"", stdout);
@@ -139,28 +208,19 @@ void json_flush_line(void)
 	json_reset();
 }
 
-static const char *const sev_names[] = {
-	[FTIO_SEVERITY_DEBUG] = "debug",
-	[FTIO_SEVERITY_INFO] = "info",
-	[FTIO_SEVERITY_NOTICE] = "notice",
-	[FTIO_SEVERITY_WARNING] = "warning",
-	[FTIO_SEVERITY_ERROR] = "error",
-	[FTIO_SEVERITY_CRITICAL] = "critical",
-};
-
 const char *severity_name(uint32_t sev)
 {
-	if (sev < ARRAY_SIZE(sev_names))
-		return sev_names[sev];
-	return "unknown";
+	const char *n = spec_name(&ftio_severity_names, sev);
+
+	return n ? n : "unknown";
 }
 
 int severity_parse(const char *s, uint32_t *sev)
 {
 	uint32_t i;
 
-	for (i = 0; i < ARRAY_SIZE(sev_names); i++) {
-		if (!strcasecmp(s, sev_names[i])) {
+	for (i = 0; i < ftio_severity_names.n; i++) {
+		if (!strcasecmp(s, ftio_severity_names.names[i])) {
 			*sev = i;
 			return 0;
 		}

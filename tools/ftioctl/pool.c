@@ -186,7 +186,6 @@ static void json_row(const struct pool_row *r)
 		{ FTIO_A_POOL_FAIL_TIMES, "fail_times" },
 		{ FTIO_A_POOL_TRACKED, "tracked" },
 	};
-	static const char *const special[] = { "off", "overrun", "underrun" };
 	unsigned int i;
 
 	json_begin_object();
@@ -195,8 +194,8 @@ static void json_row(const struct pool_row *r)
 	json_str("owner", r->owner);
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		json_u64(keys[i].key, r->v[keys[i].attr]);
-	json_str("special", r->v[FTIO_A_POOL_SPECIAL] < 3 ?
-		 special[r->v[FTIO_A_POOL_SPECIAL]] : "unknown");
+	json_str("special", spec_name(&ftio_special_mode_names, r->v[FTIO_A_POOL_SPECIAL]) ?:
+		 "unknown");
 	json_str("track", r->v[FTIO_A_POOL_TRACK] ? "on" : "off");
 	json_end_object();
 }
@@ -252,7 +251,7 @@ static void print_table(const struct pool_table *tab, bool top, bool tty)
 		     r->changed[FTIO_A_POOL_FAILURES], tty && top);
 		cell(7, r->v[FTIO_A_POOL_QUOTA] ?
 		     human(r->v[FTIO_A_POOL_QUOTA], h, sizeof(h)) : "-", false, false);
-		printf(" %5s %-16s %s\n", flags_of(r, fl), r->owner, r->desc);
+		printf(" %5s %-16s %s\n", flags_of(r, fl), txt(r->owner), txt(r->desc));
 	}
 }
 
