@@ -105,8 +105,12 @@ struct mpio_path {
 	u32 weight;
 	int node_id;
 	struct mpio_path_pcpu __percpu *pcpu;
-	u64 latency_ns;
-	int last_error;
+	/*
+	 * Written by sampled completions: a line of its own, away from what
+	 * every bio reads (state, bdev, weight, pcpu).
+	 */
+	u64 latency_ns ____cacheline_aligned_in_smp;
+	int last_error ____cacheline_aligned_in_smp;
 	atomic_t fail_count;
 	struct mpio_hist fails;
 	unsigned long hold_until;
@@ -187,6 +191,8 @@ struct mpio_dev_pcpu {
  * @nawaited: their number
  * @live_paths: paths not yet closed
  * @paths_wq: where delete waits for them
+ * @nl_users: netlink requests that use the device without
+ *	mpio_devs_lock (a probe waits); delete waits for them
  */
 struct mpio_dev {
 	struct list_head node;
@@ -226,6 +232,7 @@ struct mpio_dev {
 	unsigned int nawaited;
 	atomic_t live_paths;
 	wait_queue_head_t paths_wq;
+	atomic_t nl_users;
 };
 
 /**

@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/pr.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <kunit/visibility.h>
 
 #include "mpio.h"
@@ -888,8 +889,12 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 	}
 	for_each_possible_cpu(cpu)
 		local_lock_init(&per_cpu_ptr(d->pcpu, cpu)->lock);
-	ret = bioset_init(&d->bs, 256, offsetof(struct mpio_io, clone),
-			  BIOSET_NEED_BVECS);
+	/*
+	 * No bvecs: a context's bio is a clone sharing the original's, or
+	 * none (in place); BIOSET_NEED_BVECS would cost a bvec pool and 64
+	 * bytes of inline vecs per context for nothing.
+	 */
+	ret = bioset_init(&d->bs, 256, offsetof(struct mpio_io, clone), 0);
 	if (ret)
 		goto err_pcpu;
 
@@ -986,6 +991,8 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 		mpio_path_remove(p, NULL);
 	mutex_unlock(&d->lock);
 	wait_event(d->paths_wq, !atomic_read(&d->live_paths));
+	/* A netlink probe may still be reading the device's state. */
+	wait_var_event(&d->nl_users, !atomic_read(&d->nl_users));
 	del_gendisk(d->disk);
 	cancel_delayed_work_sync(&d->work);
 

@@ -220,8 +220,21 @@ static int mpio_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		mpio_fail_queued(d);
 	else
 		mpio_dev_kick(d);
-	if (a[FTIO_A_MPIO_DEV_PROBE] && nla_get_u32(a[FTIO_A_MPIO_DEV_PROBE]))
+	if (a[FTIO_A_MPIO_DEV_PROBE] && nla_get_u32(a[FTIO_A_MPIO_DEV_PROBE])) {
+		/*
+		 * A probe may take seconds: wait for it without the global
+		 * lock, the device kept from deletion by nl_users.
+		 */
+		atomic_inc(&d->nl_users);
+		mutex_unlock(&mpio_devs_lock);
 		mpio_probe_now(d);
+		mutex_lock(&d->lock);
+		ret = mpio_nl_reply_dev(info, d, FTIO_CMD_MPIO_DEV_SET);
+		mutex_unlock(&d->lock);
+		if (atomic_dec_and_test(&d->nl_users))
+			wake_up_var(&d->nl_users);
+		return ret;
+	}
 	ret = mpio_nl_reply_dev(info, d, FTIO_CMD_MPIO_DEV_SET);
 out:
 	mutex_unlock(&mpio_devs_lock);

@@ -50,6 +50,8 @@ for kdir in "${kdirs[@]}"; do
 done
 
 ok "generated netlink files match the YNL spec" scripts/ynl-regen.sh --check
+ok "the admin guide names only sysfs files, parameters and attributes that exist" \
+	python3 scripts/doc-check.py "$top"
 
 # checkpatch on every core; kernel code and ftio's own C (the tool and
 # the tests follow the same style); generated files included: they ship.

@@ -275,16 +275,21 @@ ok "and lets it go" ftioctl mpio path del db1 nullb2
 fails "with no path left, db1 refuses a disk of another size" 2 ftioctl mpio path add db1 "$loop"
 check "with the reason" bash -c \
 	"ftioctl mpio path add db1 $loop 2>&1 | grep -q 'size or logical block size differs from the mpio device'"
-# Zone limits are not stacked: a zoned disk is no path.
+# Zone limits are not stacked: a zoned disk is no path. (Where the kernel
+# has zoned block devices: Debian's do, the trimmed debug kernel not.)
 zb=/sys/kernel/config/nullb/zoned
-before=$(ls /sys/block)
-ok "a zoned null_blk device" sh -c \
-	"mkdir -p $zb && echo 1024 >$zb/size && echo 1 >$zb/zoned && echo 1 >$zb/power"
-zoned=$(comm -13 <(echo "$before") <(ls /sys/block) | head -n1)
-fails "a zoned disk is refused as a path" 2 ftioctl mpio path add db1 "$zoned"
-check "with the reason" bash -c "ftioctl mpio path add db1 $zoned 2>&1 | grep -q 'zoned device'"
-echo 0 >$zb/power
-rmdir $zb
+if [ "${FTIO_KERNEL:-}" != debug ]; then
+	before=$(ls /sys/block)
+	ok "a zoned null_blk device" sh -c \
+		"mkdir -p $zb && echo 1024 >$zb/size && echo 1 >$zb/zoned && echo 1 >$zb/power"
+	zoned=$(comm -13 <(echo "$before") <(ls /sys/block) | head -n1)
+	fails "a zoned disk is refused as a path" 2 ftioctl mpio path add db1 "$zoned"
+	check "with the reason" bash -c "ftioctl mpio path add db1 $zoned 2>&1 | grep -q 'zoned device'"
+	echo 0 >$zb/power
+	rmdir $zb
+else
+	note "no zoned block devices in this kernel: the zoned path case is Debian's kernel's"
+fi
 ftioctl pool set Mpio fail off >/dev/null
 a0=$(cat $m/paths/0/ios); a1=$(cat $m/paths/1/ios)
 check "I/O goes on over the two paths left" \
