@@ -254,7 +254,13 @@ static void *__ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 	if ((flags & FTIO_PT_FAIL) && ftio_pt_should_fail(t))
 		goto fail;
 
-	if ((flags & FTIO_PT_SPECIAL) && gfpflags_allow_blocking(gfp)) {
+	/*
+	 * The special pool's objects are vmalloc memory: not for callers
+	 * that may not sleep, nor for those that ask for DMA zones (they
+	 * will map it for DMA): those get kmalloc memory as usual.
+	 */
+	if ((flags & FTIO_PT_SPECIAL) && gfpflags_allow_blocking(gfp) &&
+	    !(gfp & (__GFP_DMA | __GFP_DMA32))) {
 		bytes = PAGE_ALIGN(req ? req : 1);
 		if (quota && !ftio_pt_quota_charge(t, bytes))
 			goto fail;

@@ -616,6 +616,28 @@ static void special_overrun_hits_guard_page(struct kunit *test)
 	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
 }
 
+/*
+ * A tag in the special pool still gets kmalloc memory where vmalloc's
+ * would not do: a caller that asks for a DMA zone (it maps it for DMA).
+ */
+static void special_pool_not_for_dma(struct kunit *test)
+{
+	u32 tag = KTAG('s', 'd');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	u8 *p, *q;
+
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OVERRUN);
+	p = ftio_pool_alloc(256, GFP_KERNEL | __GFP_DMA32, tag);
+	q = ftio_pool_alloc(256, GFP_KERNEL, tag);
+	KUNIT_ASSERT_TRUE(test, p && q);
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(q));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->special_allocs), 1LL);
+	ftio_pool_free(q, tag);
+	ftio_pool_free(p, tag);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+}
+
 static void special_underrun_hits_guard_page(struct kunit *test)
 {
 	u32 tag = KTAG('s', 'u');
@@ -863,6 +885,7 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(no_bad_free_while_untracked_objects_live),
 	KUNIT_CASE(special_overrun_hits_guard_page),
 	KUNIT_CASE(special_underrun_hits_guard_page),
+	KUNIT_CASE(special_pool_not_for_dma),
 	KUNIT_CASE(special_use_after_free_faults),
 	KUNIT_CASE(special_free_under_rcu_does_not_sleep),
 	KUNIT_CASE(special_slack_overrun_reported_at_free),

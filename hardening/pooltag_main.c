@@ -41,13 +41,17 @@ static struct notifier_block ftio_pt_module_nb = {
 static int ftio_pt_die_event(struct notifier_block *nb, unsigned long val,
 			     void *data)
 {
+	/*
+	 * A guard page or freed object faults: on x86 CR2 holds the
+	 * address. Elsewhere the special pool still faults on its guard
+	 * pages, but the oops is not explained (the admin guide says so).
+	 */
+#ifdef CONFIG_X86
 	char buf[256];
 
-	/* A guard page or freed object faults: CR2 holds the address. */
-	if (val != DIE_OOPS)
-		return NOTIFY_DONE;
-	if (ftio_pt_describe(read_cr2(), buf, sizeof(buf)))
+	if (val == DIE_OOPS && ftio_pt_describe(read_cr2(), buf, sizeof(buf)))
 		pr_emerg("%s\n", buf + strlen("ftio_pooltag: "));
+#endif
 	return NOTIFY_DONE;
 }
 

@@ -127,6 +127,37 @@ struct ftio_pt_rec *ftio_pt_rec_take(const void *ptr)
 
 /* Special pool ---------------------------------------------------- */
 
+/*
+ * vmalloc pages for a special-pool object. vmalloc puts an unmapped guard
+ * page after each area, but the page before one is only the previous
+ * area's guard if that area has one: for an underrun to fault, check
+ * that it is unmapped, and try elsewhere (keeping the refused areas until
+ * the end, so that the next try lands elsewhere) a few times.
+ */
+#define FTIO_PT_FRONT_TRIES	4
+static void *ftio_pt_special_area(size_t area, gfp_t gfp, bool front)
+{
+	void *refused[FTIO_PT_FRONT_TRIES], *base = NULL;
+	int i, n = 0;
+
+	/* The caller's reclaim limits (GFP_NOIO, GFP_NOFS) hold here too. */
+	gfp &= GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
+	for (i = 0; i <= FTIO_PT_FRONT_TRIES; i++) {
+		base = __vmalloc(area, gfp);
+		if (!base || !front || !vmalloc_to_page(base - PAGE_SIZE))
+			break;
+		if (i == FTIO_PT_FRONT_TRIES) {
+			vfree(base);	/* no unmapped page before any: give up */
+			base = NULL;
+			break;
+		}
+		refused[n++] = base;
+	}
+	while (n)
+		vfree(refused[--n]);
+	return base;
+}
+
 /**
  * ftio_pt_special_alloc() - an object with pages and guard pages of its own
  * @t: its tag, in the special pool
@@ -150,8 +181,8 @@ void *ftio_pt_special_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 	rec = ftio_pt_rec_new(gfp);
 	if (!rec)
 		return NULL;
-	/* The caller's reclaim limits (GFP_NOIO, GFP_NOFS) hold here too. */
-	base = __vmalloc(area, gfp & (GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN));
+	base = ftio_pt_special_area(area, gfp,
+				    READ_ONCE(t->special) == FTIO_SPECIAL_MODE_UNDERRUN);
 	if (!base) {
 		ftio_pt_rec_free(rec);
 		return NULL;
@@ -316,35 +347,52 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_pt_special_flush);
  */
 int ftio_pt_describe(unsigned long addr, char *buf, size_t len)
 {
+	struct ftio_pt_rec *rec = NULL, *r;
+	unsigned long best = ULONG_MAX;
 	const char *what = NULL;
-	struct ftio_pt_rec *rec;
 	unsigned long flags;
 	long offset = 0;
 	char name[5];
 
 	if (!spin_trylock_irqsave(&ftio_pt_special_lock, flags))
 		return 0;
-	list_for_each_entry(rec, &ftio_pt_special_live, list) {
-		unsigned long start = (unsigned long)rec->base;
-		unsigned long end = start + rec->area;
-		unsigned long obj = (unsigned long)rec->ptr;
+	/*
+	 * One guard page may follow one object and precede the next: of
+	 * the objects it could belong to, the nearest edge wins (an overrun
+	 * faults near the start of the page after, an underrun near the end
+	 * of the page before).
+	 */
+	list_for_each_entry(r, &ftio_pt_special_live, list) {
+		unsigned long start = (unsigned long)r->base;
+		unsigned long end = start + r->area;
+		unsigned long obj = (unsigned long)r->ptr;
+		unsigned long dist;
+		const char *w;
 
-		if (addr >= end && addr < end + PAGE_SIZE)
-			what = "overrun";
-		else if (addr >= start - PAGE_SIZE && addr < obj)
-			what = "underrun";
-		if (what) {
+		if (addr >= end && addr < end + PAGE_SIZE) {
+			w = "overrun";
+			dist = addr - (obj + r->req);
+		} else if (addr >= start - PAGE_SIZE && addr < obj) {
+			w = "underrun";
+			dist = obj - addr;
+		} else {
+			continue;
+		}
+		if (!what || dist < best) {
+			what = w;
+			best = dist;
+			rec = r;
 			offset = (long)(addr - obj);
-			break;
 		}
 	}
 	if (!what) {
-		list_for_each_entry(rec, &ftio_pt_quarantine, list) {
-			unsigned long start = (unsigned long)rec->base;
+		list_for_each_entry(r, &ftio_pt_quarantine, list) {
+			unsigned long start = (unsigned long)r->base;
 
-			if (addr >= start && addr < start + rec->area) {
+			if (addr >= start && addr < start + r->area) {
 				what = "use after free";
-				offset = (long)(addr - (unsigned long)rec->ptr);
+				rec = r;
+				offset = (long)(addr - (unsigned long)r->ptr);
 				break;
 			}
 		}
