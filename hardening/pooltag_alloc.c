@@ -282,8 +282,6 @@ static void *__ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 				atomic64_sub(bytes, &t->live_bytes);
 			goto fail;
 		}
-		if (flags & FTIO_PT_TRACK)
-			ftio_pt_track(t, p, bytes, req, kc, gfp, caller);
 	}
 
 	if (quota) {
@@ -294,6 +292,17 @@ static void *__ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 	} else {
 		ftio_pt_add(t, bytes);
 	}
+	/*
+	 * Counted as tracked only once counted as live: a free that
+	 * compares the two (ftio_pt_free(): "has every live object of
+	 * the tag a record?") must never see more records than objects,
+	 * or it takes a good free of an older, untracked object for a bad
+	 * one, keeps the object and reports a false bad free.
+	 */
+	if ((flags & FTIO_PT_SPECIAL) && is_vmalloc_addr(p))
+		atomic64_inc(&t->tracked);
+	else if (flags & FTIO_PT_TRACK)
+		ftio_pt_track(t, p, bytes, req, kc, gfp, caller);
 	return p;
 
 fail:

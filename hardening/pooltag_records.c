@@ -214,8 +214,7 @@ void *ftio_pt_special_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 	list_add(&rec->list, &ftio_pt_special_live);
 	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
 	atomic64_inc(&t->special_allocs);
-	atomic64_inc(&t->tracked);
-	return base + off;
+	return base + off;	/* counted as tracked by the caller, once live */
 }
 
 /* First byte around the object that lost its pattern, or -1. */
