@@ -21,16 +21,17 @@
 #ifndef FTIO_HAVE_NLA_RANGE_CONST
 /*
  * Before 6.4 nla_policy points at its range tables without const; the
- * generated tables are const and the kernel only reads them.
+ * generated tables are const, and the kernel only reads them: the same
+ * policy entry, with the qualifier cast away where it is taken.
  */
-__diag_push();
-__diag_ignore(GCC, 8, "-Wdiscarded-qualifiers",
-	      "the kernel reads the range tables only");
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {				\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
+	.range = (struct netlink_range_validation *)(_range),		\
+}
 #endif
 #include "nl-gen.c"
-#ifndef FTIO_HAVE_NLA_RANGE_CONST
-__diag_pop();
-#endif
 
 /**
  * ftio_nl_cmd_privileged() - whether the spec marks a command admin-perm

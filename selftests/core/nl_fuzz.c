@@ -32,6 +32,10 @@
 #include "kselftest_harness.h"
 #include "ftioctl.h"
 
+#ifndef fallthrough
+#define fallthrough __attribute__((__fallthrough__))
+#endif
+
 bool opt_json;
 const char *prog = "nl_fuzz";
 
@@ -40,9 +44,9 @@ void warnx_(const char *fmt, ...)
 	(void)fmt;	/* the fuzzer's refusals are expected: stay quiet */
 }
 
-static uint64_t rng;
+static unsigned long long rng;
 
-static uint64_t rnd(void)
+static unsigned long long rnd(void)
 {
 	/* xorshift64*: small, fast and the same on every machine */
 	rng ^= rng >> 12;
@@ -84,7 +88,7 @@ static const char *const words[] = {
 	"%s%s%n", "../../etc", "fz0 ", "\xff\xfe",
 };
 
-static void put_attr(struct nl_msg *msg, uint16_t type, const void *data,
+static void put_attr(struct nl_msg *msg, unsigned short type, const void *data,
 		     unsigned int len, unsigned int claimed)
 {
 	struct nlattr hdr = { .nla_len = claimed, .nla_type = type };
@@ -99,12 +103,12 @@ static void put_attr(struct nl_msg *msg, uint16_t type, const void *data,
 
 static void random_attr(struct nl_msg *msg, int depth)
 {
-	static const uint64_t edges[] = {
+	static const unsigned long long edges[] = {
 		0, 1, 2, 3, 4, 5, 6, 100, 999, 1000, 1001, 3600, 3601, 86400,
 		86401, 1000000, 1000001, 0x7fffffff, 0x80000000, 0xffffffff,
 		0x7fffffffffffffffULL, 0x8000000000000000ULL, ~0ULL,
 	};
-	uint16_t type = below(30);
+	unsigned short type = below(30);
 	unsigned char buf[320];
 	unsigned int len, claimed;
 
@@ -112,21 +116,21 @@ static void random_attr(struct nl_msg *msg, int depth)
 		type |= rnd() & 0xc000;		/* nested / byte-order flags */
 	switch (below(7)) {
 	case 0: {	/* u32 */
-		uint32_t v = below(3) ? edges[below(ARRAY_SIZE(edges))] : rnd();
+		unsigned int v = below(3) ? edges[below(ARRAY_SIZE(edges))] : rnd();
 
 		memcpy(buf, &v, 4);
 		len = 4;
 		break;
 	}
 	case 1: {	/* u64 */
-		uint64_t v = below(3) ? edges[below(ARRAY_SIZE(edges))] : rnd();
+		unsigned long long v = below(3) ? edges[below(ARRAY_SIZE(edges))] : rnd();
 
 		memcpy(buf, &v, 8);
 		len = 8;
 		break;
 	}
 	case 2: {	/* s32 around -1 */
-		int32_t v = (int32_t)below(5) - 3;
+		int v = (int)below(5) - 3;
 
 		memcpy(buf, &v, 4);
 		len = 4;
@@ -153,7 +157,7 @@ static void random_attr(struct nl_msg *msg, int depth)
 			nla_nest_end(msg, nest);
 			return;
 		}
-		/* fall through */
+		fallthrough;
 	default:	/* empty */
 		len = 0;
 		break;
@@ -225,7 +229,7 @@ static unsigned long count_of(const char *env, unsigned long dflt)
 	return v && *v ? strtoul(v, NULL, 0) : dflt;
 }
 
-static uint64_t seed(void)
+static unsigned long long seed(void)
 {
 	return count_of("FTIO_FUZZ_SEED", 0x5eed0f7105ULL) | 1;
 }
@@ -268,19 +272,23 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
-	ASSERT_EQ(0, system("modprobe ftio_mpio && "
-			    "{ [ -b /dev/nullb0 ] || modprobe null_blk nr_devices=1; }"));
+	static const char *const setup =
+		"modprobe ftio_mpio && { [ -b /dev/nullb0 ] || modprobe null_blk nr_devices=1; }";
+
+	ASSERT_EQ(0, system(setup));
 	ASSERT_EQ(0, ftio_nl_open(&self->nl));
 }
 
 /* Undo what root's messages made: mpio devices first, then the modules. */
 FIXTURE_TEARDOWN(fuzz)
 {
+	static const char *const del_devs =
+		"for n in $(cat /sys/block/mpio*/mpio/name); do ftioctl mpio delete \"$n\"; done";
+	static const char *const unload = "rmmod ftio_mpio ftio_pooltag ftio_core null_blk";
+
 	ftio_nl_close(&self->nl);
-	if (system("for n in $(cat /sys/block/mpio*/mpio/name 2>/dev/null); do "
-		   "ftioctl mpio delete \"$n\" >/dev/null 2>&1; done; "
-		   "rmmod ftio_mpio ftio_pooltag ftio_core null_blk 2>/dev/null"))
-		TH_LOG("clean-up left a module loaded");
+	if (system(del_devs) || system(unload))
+		TH_LOG("clean-up left an mpio device or a module");
 }
 
 TEST_F_TIMEOUT(fuzz, nobody_changes_nothing, 280)
