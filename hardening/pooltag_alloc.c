@@ -276,6 +276,8 @@ static void *__ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 			if (!ftio_pt_quota_charge(t, bytes))
 				goto fail;
 		}
+		/* The size asked for goes to kmalloc(); bytes becomes its class. */
+		bytes = req;
 		p = ftio_pt_raw_alloc(t, kc, &bytes, gfp);
 		if (!p) {
 			if (quota)
