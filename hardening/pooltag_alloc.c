@@ -193,6 +193,16 @@ void ftio_pt_note_size(struct ftio_pt_tag *t, size_t bytes)
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_note_size);
 
+/*
+ * The bytes a kmalloc object was accounted with: its size class. ksize()
+ * alone is not it: for a KFENCE object it is the size asked for (and
+ * kmalloc() gets the size asked for).
+ */
+static size_t ftio_pt_ksize_class(const void *p)
+{
+	return kmalloc_size_roundup(ksize(p));
+}
+
 static void *ftio_pt_raw_alloc(struct ftio_pt_tag *t, struct kmem_cache *kc,
 			       size_t *size, gfp_t gfp)
 {
@@ -421,7 +431,7 @@ void ftio_pt_free(struct ftio_pt_tag *t, u32 tag, const void *p,
 				return;
 			}
 		}
-		bytes = kc ? kmem_cache_size(kc) : ksize(p);
+		bytes = kc ? kmem_cache_size(kc) : ftio_pt_ksize_class(p);
 	}
 
 	ftio_pt_raw_free(kc, p);
@@ -491,7 +501,7 @@ void __ftio_pool_free_site(struct ftio_pool_site *site, const void *p, u32 tag)
 		ftio_pt_free(t, tag, p, NULL, _RET_IP_);
 		return;
 	}
-	ftio_pt_add(t, -(s64)ksize(p));
+	ftio_pt_add(t, -(s64)ftio_pt_ksize_class(p));
 	kfree(p);
 }
 EXPORT_SYMBOL_GPL(__ftio_pool_free_site);
