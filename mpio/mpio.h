@@ -364,7 +364,6 @@ int mpio_selector_parse(const char *s);
 /* mpio_probe.c */
 void mpio_probe_work(struct work_struct *work);
 void mpio_probe_now(struct mpio_dev *d);
-int mpio_probe_path(struct mpio_path *p);
 
 /* mpio_readd.c */
 void mpio_identity(struct block_device *bdev, char *buf, size_t len);

@@ -265,6 +265,37 @@ static void mpio_fail_io(struct mpio_io *io, blk_status_t status)
 	bio_endio(orig);
 }
 
+/*
+ * A path error: send the bio again over another path, with the path as
+ * its suspect (pinned until another path answers). False if the bio
+ * ends here instead: a second path returned the same error, which is the
+ * data's (a bad block, a command the disk rejects) and fails no path; or
+ * the bio has tried MPIO_MAX_TRIES paths.
+ */
+static bool mpio_retry(struct mpio_dev *d, struct mpio_path *p,
+		       struct mpio_io *io, blk_status_t status)
+{
+	unsigned long flags;
+
+	if (io->suspect && status == io->suspect_status)
+		return false;
+	/* Another error than the suspect's: that one was its own. */
+	if (io->suspect)
+		mpio_blame_suspect(io);
+	if (++io->tries >= MPIO_MAX_TRIES)
+		return false;
+	io->suspect = p;
+	io->suspect_status = status;
+	if (io->in_place)
+		mpio_rewind(io);
+	/* Send it again from the work item, over another path. */
+	spin_lock_irqsave(&d->qlock, flags);
+	bio_list_add(&d->retry, &io->clone);
+	spin_unlock_irqrestore(&d->qlock, flags);
+	mod_delayed_work(mpio_wq, &d->work, 0);
+	return true;
+}
+
 /* The completion of what went to a path: the original or its clone. */
 static void mpio_end_io(struct bio *bio)
 {
@@ -282,42 +313,12 @@ static void mpio_end_io(struct bio *bio)
 			   p->latency_ns - (p->latency_ns >> 3) + (lat >> 3));
 	}
 
-	if (unlikely(mpio_retry_elsewhere(status, io->opf))) {
-		unsigned long flags;
-
-		this_cpu_inc(p->pcpu->errors);
-		if (io->suspect && status == io->suspect_status) {
-			/*
-			 * A second path returns the same error: it is the
-			 * data's (a bad block, a command the disk rejects),
-			 * not a path's. The caller gets it; no path fails.
-			 */
-			mpio_fail_io(io, status);
-			percpu_ref_put(&p->ref);
-			return;
-		}
-		/* Another error than the suspect's: that one was its own. */
-		if (io->suspect)
-			mpio_blame_suspect(io);
-		if (++io->tries >= MPIO_MAX_TRIES) {
-			mpio_fail_io(io, status);
-			percpu_ref_put(&p->ref);
-			return;
-		}
-		/* p stays pinned as the suspect until another path answers. */
-		io->suspect = p;
-		io->suspect_status = status;
-		if (io->in_place)
-			mpio_rewind(io);
-		/* Send it again from the work item, over another path. */
-		spin_lock_irqsave(&d->qlock, flags);
-		bio_list_add(&d->retry, &io->clone);
-		spin_unlock_irqrestore(&d->qlock, flags);
-		mod_delayed_work(mpio_wq, &d->work, 0);
-		return;
-	}
 	if (unlikely(status))
 		this_cpu_inc(p->pcpu->errors);
+	/* Retried: p stays pinned as the suspect, its reference kept. */
+	if (unlikely(mpio_retry_elsewhere(status, io->opf)) &&
+	    mpio_retry(d, p, io, status))
+		return;
 	/* Another path did what the suspect could not: its error was its own. */
 	if (unlikely(io->suspect) && !status)
 		mpio_blame_suspect(io);

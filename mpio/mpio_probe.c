@@ -131,26 +131,6 @@ static int mpio_probe_tur(struct block_device *bdev)
 }
 #endif
 
-/**
- * mpio_probe_path() - is a path there
- * @p: the path
- *
- * Return: 0 if it answered, else the negative errno of why not.
- */
-int mpio_probe_path(struct mpio_path *p)
-{
-	struct block_device *bdev = ftio_bdev_get(&p->bdev);
-	struct mpio_probe_io *pio;
-	int ret = mpio_probe_tur(bdev);
-
-	if (ret <= 0)
-		return ret;
-	pio = mpio_probe_read_start(bdev);
-	if (!pio)
-		return -ENOMEM;
-	return mpio_probe_read_end(pio, jiffies + MPIO_PROBE_TIMEOUT);
-}
-
 static void mpio_probe_all(struct mpio_dev *d)
 {
 	struct mpio_probe_io *pio[MPIO_MAX_PATHS];
