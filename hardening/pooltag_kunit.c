@@ -372,19 +372,28 @@ static void counters_concurrent_on_all_cpus(struct kunit *test)
 	}
 	/*
 	 * While they run, snapshots never count a free without its alloc
-	 * (the snapshot does not clamp).
+	 * (the snapshot does not clamp), and the controls change under
+	 * the fast paths: quota on and off, the special pool on and off.
+	 * An object allocated under one setting and freed under another
+	 * gives back exactly what it took.
 	 */
 	while (busy) {
 		busy = false;
 		stats(t, &st);
 		negative += st.allocs < st.frees || (s64)st.live_bytes < 0;
 		samples++;
+		ftio_pt_set_quota(t, samples & 1 ? 1ULL << 30 : 0);
+		ftio_pt_set_special(t, samples & 2 ? FTIO_SPECIAL_MODE_OVERRUN :
+					FTIO_SPECIAL_MODE_OFF);
 		for_each_online_cpu(cpu)
 			busy |= work_pending(&w[cpu].work) || work_busy(&w[cpu].work);
 		cond_resched();
 	}
 	for_each_online_cpu(cpu)
 		flush_work(&w[cpu].work);
+	ftio_pt_set_quota(t, 0);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+	ftio_pt_special_flush();
 	stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.allocs - before.allocs, (u64)ncpu * CONC_ROUNDS);
 	KUNIT_EXPECT_EQ(test, st.frees - before.frees, (u64)ncpu * CONC_ROUNDS);
@@ -681,6 +690,67 @@ static void special_use_after_free_faults(struct kunit *test)
 }
 
 /*
+ * A freed object's addresses are not handed out again while it is in
+ * the quarantine: a use after free keeps faulting instead of writing
+ * into a newer object. (vfree() with vm_unmap_aliases() gave the same
+ * page to the next allocation of the size.)
+ */
+static void special_freed_addresses_stay_taken(struct kunit *test)
+{
+	u32 tag = KTAG('s', 'q');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	unsigned long gone;
+	u8 *p, *q[32];
+	char byte;
+	int i;
+
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OVERRUN);
+	p = ftio_pool_alloc(64, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	gone = (unsigned long)p & PAGE_MASK;
+	ftio_pool_free(p, tag);
+	for (i = 0; i < ARRAY_SIZE(q); i++) {
+		q[i] = ftio_pool_alloc(64, GFP_KERNEL, tag);
+		KUNIT_ASSERT_NOT_NULL(test, q[i]);
+		KUNIT_EXPECT_NE_MSG(test, (unsigned long)q[i] & PAGE_MASK, gone,
+				    "allocation %d got the freed page", i);
+	}
+	KUNIT_EXPECT_EQ(test, copy_from_kernel_nofault(&byte, p, 1), -EFAULT);
+	for (i = 0; i < ARRAY_SIZE(q); i++)
+		ftio_pool_free(q[i], tag);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+}
+
+/*
+ * The quarantine keeps the last 256 freed objects: the 257th free sends
+ * the first one's area back to vmalloc, and its record with it.
+ */
+static void special_quarantine_lets_the_oldest_go(struct kunit *test)
+{
+	const int n = 257;
+	u32 tag = KTAG('s', 'l');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	u8 **p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
+	char buf[256];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OVERRUN);
+	for (i = 0; i < n; i++) {
+		p[i] = ftio_pool_alloc(64, GFP_KERNEL, tag);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < n - 1; i++)
+		ftio_pool_free(p[i], tag);
+	KUNIT_EXPECT_EQ(test, ftio_pt_describe((unsigned long)p[0], buf, sizeof(buf)), 1);
+	ftio_pool_free(p[n - 1], tag);
+	KUNIT_EXPECT_EQ(test, ftio_pt_describe((unsigned long)p[0], buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_EQ(test, ftio_pt_describe((unsigned long)p[1], buf, sizeof(buf)), 1);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "use after free"));
+	ftio_pt_set_special(t, FTIO_SPECIAL_MODE_OFF);
+}
+
+/*
  * A free inside an RCU read-side section must not sleep: on a
  * preemptible-RCU kernel preemptible() is true there, and unmapping at
  * once slept in vfree() (a "sleeping function called from invalid
@@ -888,6 +958,8 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(special_underrun_hits_guard_page),
 	KUNIT_CASE(special_pool_not_for_dma),
 	KUNIT_CASE(special_use_after_free_faults),
+	KUNIT_CASE(special_freed_addresses_stay_taken),
+	KUNIT_CASE(special_quarantine_lets_the_oldest_go),
 	KUNIT_CASE(special_free_under_rcu_does_not_sleep),
 	KUNIT_CASE(special_slack_overrun_reported_at_free),
 	KUNIT_CASE(special_accounting_and_cache),

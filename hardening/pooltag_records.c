@@ -9,11 +9,16 @@
  * it; placed at the start, its underrun faults on the guard page before
  * it. The few bytes between an object and its guard page hold a pattern
  * checked at free time. A freed object's pages are unmapped at once (TLB
- * included), so a use after free faults too; its record stays in a
- * quarantine so that the fault can be explained: tag, object, call sites.
+ * included), so a use after free faults too. Its area and record then
+ * stay in a quarantine: the addresses are not handed out again while it
+ * lasts (a later object there would turn a use after free into a silent
+ * write to that object), and the fault can be explained: tag, object,
+ * call sites. The area is vfree()d when it leaves the quarantine.
  */
 #include <linux/mm.h>
 #include <linux/kmemleak.h>
+#include <linux/pgtable.h>
+#include <asm/tlbflush.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -26,6 +31,7 @@
 
 #define FTIO_PT_PATTERN		0xa5
 #define FTIO_PT_QUARANTINE	256
+#define FTIO_PT_QUARANTINE_BYTES	(8UL << 20)
 
 static const struct rhashtable_params ftio_pt_rec_params = {
 	.key_len = sizeof(const void *),
@@ -42,6 +48,7 @@ static LIST_HEAD(ftio_pt_special_live);
 static LIST_HEAD(ftio_pt_deferred);
 static LIST_HEAD(ftio_pt_quarantine);
 static unsigned int ftio_pt_nquarantine;
+static size_t ftio_pt_quarantine_bytes;
 static void ftio_pt_unmap_work(struct work_struct *work);
 static DECLARE_WORK(ftio_pt_unmap, ftio_pt_unmap_work);
 
@@ -247,23 +254,94 @@ static void ftio_pt_report_corruption(const struct ftio_pt_rec *rec,
 			what, rec->ptr, rec->req, offset, (void *)rec->caller);
 }
 
-/* Keep the newest freed records; the oldest leave. Lock held. */
-static void ftio_pt_quarantine_add(struct ftio_pt_rec *rec)
+#ifdef CONFIG_X86
+static void ftio_pt_flush_tlb(void *unused)
 {
-	list_add(&rec->list, &ftio_pt_quarantine);
-	if (++ftio_pt_nquarantine > FTIO_PT_QUARANTINE) {
-		struct ftio_pt_rec *old = list_last_entry(&ftio_pt_quarantine,
-							  struct ftio_pt_rec, list);
+	__flush_tlb_all();
+}
 
-		list_del(&old->list);
+/*
+ * Unmap a freed object's pages but keep its vmalloc area, and the pages
+ * with it (vfree() frees them later): the addresses stay taken. No CPU
+ * may keep a translation after this returns. kmemleak, which scans
+ * vmalloc areas, forgets the area first: once kmemleak_free() returns,
+ * no scan reads it. Sleeps.
+ */
+static void ftio_pt_special_close(struct ftio_pt_rec *rec)
+{
+	unsigned long addr = (unsigned long)rec->base;
+	unsigned int level;
+	pte_t *pte;
+
+	kmemleak_free(rec->base);
+	for (; addr < (unsigned long)rec->base + rec->area; addr += PAGE_SIZE) {
+		/* x86's walk of the kernel's page tables (init_mm is not exported) */
+		pte = lookup_address(addr, &level);
+		if (!WARN_ON_ONCE(!pte || level != PG_LEVEL_4K))
+			set_pte(pte, __pte(0));	/* through paravirt, as Xen needs */
+	}
+	on_each_cpu(ftio_pt_flush_tlb, NULL, 1);
+}
+
+/*
+ * Give a closed area back to vmalloc. vfree() tells kmemleak of the free:
+ * it gets an object to forget again, one it never scans (min_count -1).
+ */
+static void ftio_pt_special_release(struct ftio_pt_rec *rec)
+{
+	kmemleak_alloc(rec->base, rec->area, -1, GFP_KERNEL);
+	vfree(rec->base);
+}
+#else
+/*
+ * Elsewhere no walk of the kernel's page tables is exported to modules:
+ * the area goes back to vmalloc at once, and only the record stays.
+ */
+static void ftio_pt_special_close(struct ftio_pt_rec *rec)
+{
+	vfree(rec->base);
+	vm_unmap_aliases();
+}
+
+static void ftio_pt_special_release(struct ftio_pt_rec *rec)
+{
+}
+#endif
+
+/*
+ * Put closed objects in the quarantine, newest first, and release the
+ * areas of the oldest beyond FTIO_PT_QUARANTINE objects or
+ * FTIO_PT_QUARANTINE_BYTES. Sleeps.
+ */
+static void ftio_pt_quarantine_add(struct list_head *closed)
+{
+	struct ftio_pt_rec *rec, *tmp;
+	unsigned long flags;
+	LIST_HEAD(leaving);
+
+	spin_lock_irqsave(&ftio_pt_special_lock, flags);
+	list_for_each_entry_safe(rec, tmp, closed, list) {
+		list_move(&rec->list, &ftio_pt_quarantine);
+		ftio_pt_nquarantine++;
+		ftio_pt_quarantine_bytes += rec->area;
+	}
+	while (ftio_pt_nquarantine > FTIO_PT_QUARANTINE ||
+	       ftio_pt_quarantine_bytes > FTIO_PT_QUARANTINE_BYTES) {
+		rec = list_last_entry(&ftio_pt_quarantine, struct ftio_pt_rec, list);
+		list_move(&rec->list, &leaving);
 		ftio_pt_nquarantine--;
-		ftio_pt_rec_free(old);
+		ftio_pt_quarantine_bytes -= rec->area;
+	}
+	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+	list_for_each_entry_safe(rec, tmp, &leaving, list) {
+		ftio_pt_special_release(rec);
+		ftio_pt_rec_free(rec);
 	}
 }
 
 static void ftio_pt_unmap_work(struct work_struct *work)
 {
-	struct ftio_pt_rec *rec, *tmp;
+	struct ftio_pt_rec *rec;
 	unsigned long flags;
 	LIST_HEAD(todo);
 
@@ -273,12 +351,8 @@ static void ftio_pt_unmap_work(struct work_struct *work)
 	if (list_empty(&todo))
 		return;
 	list_for_each_entry(rec, &todo, list)
-		vfree(rec->base);
-	vm_unmap_aliases();
-	spin_lock_irqsave(&ftio_pt_special_lock, flags);
-	list_for_each_entry_safe(rec, tmp, &todo, list)
-		ftio_pt_quarantine_add(rec);
-	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+		ftio_pt_special_close(rec);
+	ftio_pt_quarantine_add(&todo);
 }
 
 /**
@@ -290,6 +364,7 @@ void ftio_pt_special_free(struct ftio_pt_rec *rec, unsigned long caller)
 {
 	struct ftio_pt_tag *t = rec->tag;
 	unsigned long flags;
+	LIST_HEAD(closed);
 	bool now;
 	long bad;
 
@@ -305,8 +380,9 @@ void ftio_pt_special_free(struct ftio_pt_rec *rec, unsigned long caller)
 	 * Unmap now if we may sleep, so that a use after free faults at
 	 * once; else from a work item. "May sleep" is what might_sleep()
 	 * checks: preemptible() alone is true inside an RCU read-side
-	 * section of a preemptible-RCU kernel (Debian's), where vfree()
-	 * must not sleep. Without a preempt count it is always false.
+	 * section of a preemptible-RCU kernel (Debian's), where the TLB
+	 * flush's wait and vfree() must not sleep. Without a preempt count
+	 * it is always false.
 	 */
 	now = preemptible() && !rcu_preempt_depth() && !in_interrupt();
 	spin_lock_irqsave(&ftio_pt_special_lock, flags);
@@ -318,11 +394,9 @@ void ftio_pt_special_free(struct ftio_pt_rec *rec, unsigned long caller)
 		return;
 	}
 	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
-	vfree(rec->base);
-	vm_unmap_aliases();
-	spin_lock_irqsave(&ftio_pt_special_lock, flags);
-	ftio_pt_quarantine_add(rec);
-	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
+	ftio_pt_special_close(rec);
+	list_add(&rec->list, &closed);
+	ftio_pt_quarantine_add(&closed);
 }
 
 /**
@@ -593,8 +667,10 @@ void ftio_pt_records_exit(void)
 	if (kept)
 		pr_warn("ftio_pooltag: %lu leaked objects stay allocated (reported when their modules left)\n",
 			kept);
-	list_for_each_entry_safe(rec, tmp, &ftio_pt_quarantine, list)
+	list_for_each_entry_safe(rec, tmp, &ftio_pt_quarantine, list) {
+		ftio_pt_special_release(rec);
 		kmem_cache_free(ftio_pt_rec_cache, rec);
+	}
 	rcu_barrier();
 	kmem_cache_destroy(ftio_pt_rec_cache);
 }

@@ -144,7 +144,9 @@ struct mpio_pathset {
 #define MPIO_CLONE_CACHE	64
 
 struct mpio_dev_pcpu {
-	unsigned int rr;		/* round-robin cursor */
+	unsigned int run;		/* bios sent down @at in a row */
+	unsigned int at;		/* round-robin/numa cursor, a set index */
+	unsigned int wpos;		/* weighted: position in the weight sum */
 	local_lock_t lock;		/* the context cache, against interrupts */
 	unsigned int ncached;
 	struct bio *cached;		/* mpio_io.clone, by bi_next */
@@ -282,6 +284,35 @@ struct mpio_io {
  */
 typedef void (*mpio_rebuild_hook_t)(struct mpio_path *p);
 extern mpio_rebuild_hook_t mpio_rebuild_test_hook;
+#endif
+
+/* Steps of setting up a device or a path that can fail with work to undo. */
+enum mpio_step {
+	MPIO_STEP_DEV_SYSFS,
+	MPIO_STEP_PATH_SYSFS,
+	MPIO_STEP_PATH_HOLD,
+	MPIO_STEP_PATH_LIMITS,
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * KUnit's fault injection: a step fails with what the hook returns, so
+ * that each undo is walked. Nothing is compiled in without KUnit.
+ */
+typedef int (*mpio_fault_hook_t)(enum mpio_step step);
+extern mpio_fault_hook_t mpio_fault_test_hook;
+
+static inline int mpio_fault(enum mpio_step step)
+{
+	mpio_fault_hook_t hook = READ_ONCE(mpio_fault_test_hook);
+
+	return hook ? hook(step) : 0;
+}
+#else
+static inline int mpio_fault(enum mpio_step step)
+{
+	return 0;
+}
 #endif
 
 extern struct ftio_module mpio_module;

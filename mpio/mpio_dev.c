@@ -814,6 +814,7 @@ struct mpio_dev *mpio_dev_find(const char *name)
 			return d;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_dev_find);
 
 static bool mpio_name_ok(const char *name)
 {
@@ -915,7 +916,7 @@ int mpio_dev_create(const char *name, struct mpio_dev **out,
 	ret = add_disk(d->disk);
 	if (ret)
 		goto err_disk;
-	ret = mpio_dev_sysfs_add(d);
+	ret = mpio_fault(MPIO_STEP_DEV_SYSFS) ?: mpio_dev_sysfs_add(d);
 	if (ret)
 		goto err_del;
 	list_add_tail(&d->node, &mpio_devs);

@@ -126,6 +126,8 @@ static bool mpio_usable(int state)
 #if IS_ENABLED(CONFIG_KUNIT)
 mpio_rebuild_hook_t mpio_rebuild_test_hook;
 EXPORT_SYMBOL_IF_KUNIT(mpio_rebuild_test_hook);
+mpio_fault_hook_t mpio_fault_test_hook;
+EXPORT_SYMBOL_IF_KUNIT(mpio_fault_test_hook);
 
 static void mpio_rebuild_observe(struct mpio_path *p)
 {
@@ -739,7 +741,7 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 	INIT_WORK(&p->config, mpio_path_config_work);
 	INIT_WORK(&p->release, mpio_path_release_work);
 	mpio_path_sysfs_init(p);
-	ret = mpio_path_sysfs_add(p);
+	ret = mpio_fault(MPIO_STEP_PATH_SYSFS) ?: mpio_path_sysfs_add(p);
 	if (ret) {
 		/* Undone in reverse; the kobject's release frees the path last. */
 		percpu_ref_exit(&p->ref);
@@ -747,7 +749,7 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 		mpio_path_sysfs_put(p);
 		return ret;
 	}
-	ret = bd_link_disk_holder(bdev, d->disk);
+	ret = mpio_fault(MPIO_STEP_PATH_HOLD) ?: bd_link_disk_holder(bdev, d->disk);
 	if (ret) {
 		percpu_ref_exit(&p->ref);
 		ftio_bdev_close(&p->bdev);
@@ -763,7 +765,7 @@ int mpio_path_add(struct mpio_dev *d, const char *spec, u32 group,
 	list_add_tail_rcu(&p->node, &d->paths);
 	d->npaths++;
 	atomic_inc(&d->live_paths);
-	ret = mpio_apply_limits(d);
+	ret = mpio_fault(MPIO_STEP_PATH_LIMITS) ?: mpio_apply_limits(d);
 	if (ret) {
 		/* Not in the active set yet: no I/O went to it. Undo in reverse. */
 		list_del_rcu(&p->node);
@@ -806,6 +808,7 @@ err_free:
 	ftio_pool_free(p, MPIO_TAG);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_path_add);
 
 /**
  * mpio_path_remove() - take a path away, even under I/O

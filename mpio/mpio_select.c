@@ -2,7 +2,8 @@
 /*
  * Path selectors. Each picks one path of the usable set for a bio. The
  * default, round-robin, writes nothing shared: a per-CPU cursor, which
- * moves to the next path every rr_repeat bios.
+ * moves to the next path every rr_repeat bios. The cursors count and wrap
+ * instead of dividing: a bio costs no division on the way to its path.
  */
 #include <linux/percpu.h>
 #include <linux/topology.h>
@@ -50,15 +51,31 @@ static bool mpio_ok(struct mpio_path *p)
 	return st == MPIO_PATH_ACTIVE || st == MPIO_PATH_MARGINAL;
 }
 
-/* This CPU's turn: the cursor, advanced, in rr_repeat bios per path. */
-static unsigned int mpio_turn(struct mpio_dev *d)
+/*
+ * This CPU's turn among @n paths: the cursor moves on after rr_repeat bios
+ * down one path. A submitter interrupted on this CPU by another may skew
+ * the count by one; the cursor is kept below @n whatever happens, also
+ * when the set shrank since the last bio.
+ */
+static unsigned int mpio_turn(struct mpio_dev *d, unsigned int n)
 {
-	return this_cpu_inc_return(d->pcpu->rr) / READ_ONCE(d->rr_repeat);
+	struct mpio_dev_pcpu *c = get_cpu_ptr(d->pcpu);
+	unsigned int at = c->at;
+
+	if (++c->run >= READ_ONCE(d->rr_repeat)) {
+		c->run = 0;
+		at++;
+	}
+	if (at >= n)
+		at = 0;
+	c->at = at;
+	put_cpu_ptr(d->pcpu);
+	return at;
 }
 
 static struct mpio_path *mpio_sel_rr(struct mpio_dev *d, struct mpio_pathset *set)
 {
-	return set->p[mpio_turn(d) % set->n];
+	return set->p[mpio_turn(d, set->n)];
 }
 
 static struct mpio_path *mpio_sel_qd(struct mpio_dev *d, struct mpio_pathset *set)
@@ -109,17 +126,23 @@ static struct mpio_path *mpio_sel_numa(struct mpio_dev *d, struct mpio_pathset *
 			local[n++] = set->p[i];
 	if (!n)
 		return mpio_sel_rr(d, set);
-	return local[mpio_turn(d) % n];
+	return local[mpio_turn(d, n)];
 }
 
 static struct mpio_path *mpio_sel_weighted(struct mpio_dev *d,
 					   struct mpio_pathset *set)
 {
+	struct mpio_dev_pcpu *c;
 	unsigned int i, w;
 
 	if (!set->weights)
 		return mpio_sel_rr(d, set);
-	w = this_cpu_inc_return(d->pcpu->rr) % set->weights;
+	c = get_cpu_ptr(d->pcpu);
+	w = c->wpos + 1;
+	if (w >= set->weights)
+		w = 0;
+	c->wpos = w;
+	put_cpu_ptr(d->pcpu);
 	for (i = 0; i < set->n; i++) {
 		if (w < set->p[i]->weight)
 			return set->p[i];

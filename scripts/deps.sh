@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
 	# building the modules and the tool
 	gcc make libc6-dev pkg-config kmod bc bison flex libelf-dev libssl-dev
-	dwarves rsync xz-utils cpio libnl-3-dev libnl-genl-3-dev ccache
+	dwarves rsync xz-utils cpio libnl-3-dev libnl-genl-3-dev libjson-c-dev ccache
 	# the kernels: Debian's 6.12 and 6.1 with headers, and 6.12's source
 	# for the debug kernel and the kernel's own tools (checkpatch, ynl,
 	# kunit.py, kselftest_harness.h)

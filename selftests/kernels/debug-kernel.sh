@@ -93,10 +93,15 @@ done < <(sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' \
 [ "$missing" = 0 ] || die "config fragment not applied (see above)"
 
 # ccache, when installed, with its cache beside the kernels': a changed
-# fragment then recompiles only what it touches.
+# fragment then recompiles only what it touches. Depend mode: a miss
+# costs nothing over the compiler's own run (ccache's default mode runs
+# the preprocessor a second time on a miss: a cold build took 12:42 with
+# it, 8:42 in depend mode and 9:48 without ccache, on two cores). The
+# hash comes from the dependency file kbuild has gcc write anyway.
 cc=()
 if command -v ccache >/dev/null; then
 	export CCACHE_DIR="$cache/ccache" CCACHE_BASEDIR="$cache" CCACHE_MAXSIZE=4G
+	export CCACHE_DEPEND=1
 	export KBUILD_BUILD_TIMESTAMP="ftio" KBUILD_BUILD_USER=ftio KBUILD_BUILD_HOST=ftio
 	cc=(CC="ccache gcc")
 fi

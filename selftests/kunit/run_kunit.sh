@@ -5,6 +5,9 @@
 set -u
 dir="/lib/modules/$(uname -r)/updates/ftio"
 suites=()
+# mpio's set-up undo case adds a path on a real disk.
+modprobe null_blk nr_devices=1 gb=1 ||
+	echo "run_kunit: no null_blk, the mpio case that needs it fails" >&2
 for ko in "$dir"/*_kunit.ko*; do
 	[ -e "$ko" ] || { echo "run_kunit: no KUnit modules in $dir" >&2; exit 1; }
 	m=$(basename "$ko")

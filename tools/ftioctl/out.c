@@ -1,31 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ftioctl output helpers: a minimal streaming JSON writer (RFC 8259
- * strings, no floats needed) and the shared text conversions.
+ * ftioctl output helpers: JSON through json-c, and the shared text
+ * conversions.
  */
+#include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "ftioctl.h"
-
-/* One "first element" flag per nesting level. */
-static bool first[16] = { true };
-static int depth;
-
-void json_reset(void)
-{
-	depth = 0;
-	first[0] = true;
-}
-
-static void sep(void)
-{
-	if (!first[depth])
-		putchar(',');
-	first[depth] = false;
-}
 
 /*
  * Length of the valid UTF-8 sequence at @s (1 for ASCII), or 0 if the
@@ -85,125 +70,134 @@ const char *txt(const char *s)
 	return b;
 }
 
-static void put_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-		int n = utf8_len((const unsigned char *)s);
+/*
+ * JSON: json-c builds each record (one document, or one line of JSON
+ * Lines) as the callers walk their data, and prints it at
+ * json_flush_line(). The stack holds the open arrays and objects.
+ */
+#define JSON_DEPTH 16
+static struct json_object *stack[JSON_DEPTH];
+static int depth;
+static struct json_object *root;
+static char *pending_key;
 
-		if (n > 1) {
-			fwrite(s, 1, n, stdout);
-			s += n - 1;
-			continue;
-		}
-		if (!n) {
-			/* Not UTF-8: JSON cannot carry it; the replacement character. */
-			fputs("\\ufffd", stdout);
-			continue;
-		}
-		switch (c) {
-		case '"':
-			fputs("\\\"", stdout);
-			break;
-		case '\\':
-			fputs("\\\\", stdout);
-			break;
-		case '\n':
-			fputs("\\n", stdout);
-			break;
-		case '\t':
-			fputs("\\t", stdout);
-			break;
-		default:
-			if (c < 0x20)
-				printf("\\u%04x", c);
-			else
-				putchar(c);
+void json_reset(void)
+{
+	json_object_put(root);
+	root = NULL;
+	depth = 0;
+	free(pending_key);
+	pending_key = NULL;
+}
+
+/*
+ * A JSON string of @s: what is not UTF-8 cannot be carried by JSON and
+ * becomes U+FFFD; json-c escapes the rest.
+ */
+static struct json_object *json_string_of(const char *s)
+{
+	struct json_object *o;
+	size_t len = strlen(s), i = 0, n = 0;
+	char *b = malloc(len * 3 + 1);
+
+	if (!b)
+		return json_object_new_string("");
+	while (i < len) {
+		int l = utf8_len((const unsigned char *)s + i);
+
+		if (l) {
+			memcpy(b + n, s + i, l);
+			n += l;
+			i += l;
+		} else {
+			memcpy(b + n, "\xef\xbf\xbd", 3);
+			n += 3;
+			i++;
 		}
 	}
-	putchar('"');
+	o = json_object_new_string_len(b, n);
+	free(b);
+	return o;
 }
 
-static void open_(char c)
+/* Place @v where the writer stands: root, open array, or open object. */
+static void put(struct json_object *v, const char *key)
 {
-	sep();
-	putchar(c);
-	if (depth < 15)
-		depth++;
-	first[depth] = true;
+	struct json_object *top = depth ? stack[depth - 1] : NULL;
+
+	if (!top) {
+		json_object_put(root);
+		root = v;
+	} else if (json_object_is_type(top, json_type_array)) {
+		json_object_array_add(top, v);
+	} else {
+		json_object_object_add(top, key ? key : pending_key ? pending_key : "", v);
+	}
+	free(pending_key);
+	pending_key = NULL;
 }
 
-static void close_(char c)
+static void open_(struct json_object *v)
 {
-	putchar(c);
-	if (depth > 0)
-		depth--;
+	put(v, NULL);
+	if (depth < JSON_DEPTH) {
+		stack[depth++] = v;
+	} else {
+		fprintf(stderr, "ftioctl: JSON nested deeper than %d\n", JSON_DEPTH);
+		exit(1);
+	}
 }
 
 void json_begin_array(void)
 {
-	open_('[');
+	open_(json_object_new_array());
 }
 
 void json_end_array(void)
 {
-	close_(']');
+	if (depth)
+		depth--;
 }
 
 void json_begin_object(void)
 {
-	open_('{');
+	open_(json_object_new_object());
 }
 
 void json_end_object(void)
 {
-	close_('}');
+	if (depth)
+		depth--;
 }
 
 /* A key whose value (an object or array) follows. */
 void json_key(const char *key)
 {
-	sep();
-	put_string(key);
-	putchar(':');
-	first[depth] = true;	/* the value itself needs no comma */
+	free(pending_key);
+	pending_key = strdup(key);
 }
 
 void json_str(const char *key, const char *val)
 {
-	sep();
-	if (key) {
-		put_string(key);
-		putchar(':');
-	}
-	put_string(val ? val : "");
+	put(json_string_of(val ? val : ""), key);
 }
 
 void json_u64(const char *key, uint64_t val)
 {
-	sep();
-	if (key) {
-		put_string(key);
-		putchar(':');
-	}
-	printf("%llu", (unsigned long long)val);
+	put(json_object_new_uint64(val), key);
 }
 
 void json_s64(const char *key, int64_t val)
 {
-	sep();
-	if (key) {
-		put_string(key);
-		putchar(':');
-	}
-	printf("%lld", (long long)val);
+	put(json_object_new_int64(val), key);
 }
 
-/* End a JSON Lines record. */
+/* Print the record built so far, as one line, and start the next. */
 void json_flush_line(void)
 {
-	putchar('\n');
+	if (root)
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
 	json_reset();
 }
