@@ -189,6 +189,29 @@ extern atomic_t ftio_pt_recording;
 extern bool ftio_pt_panic_on_leak;
 extern atomic64_t ftio_pt_leaks;
 
+/* Points in the middle of an operation where KUnit acts (a second thread). */
+enum ftio_pt_point {
+	FTIO_PT_POINT_SET_FLAG,		/* a setter has read the flags */
+	FTIO_PT_POINT_ALLOC_LIVE,	/* counted live, no record yet */
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+typedef void (*ftio_pt_test_hook_t)(enum ftio_pt_point at, struct ftio_pt_tag *t);
+extern ftio_pt_test_hook_t ftio_pt_test_hook;
+
+static inline void ftio_pt_test_point(enum ftio_pt_point at, struct ftio_pt_tag *t)
+{
+	ftio_pt_test_hook_t hook = READ_ONCE(ftio_pt_test_hook);
+
+	if (hook)
+		hook(at, t);
+}
+#else
+static inline void ftio_pt_test_point(enum ftio_pt_point at, struct ftio_pt_tag *t)
+{
+}
+#endif
+
 /* pooltag_tags.c */
 struct ftio_pt_tag *ftio_pt_get(u32 tag, struct module *owner, gfp_t gfp);
 struct ftio_pt_tag *ftio_pt_find(u32 tag);

@@ -304,6 +304,7 @@ static void *__ftio_pt_alloc(struct ftio_pt_tag *t, size_t size, size_t align,
 	} else {
 		ftio_pt_add(t, bytes);
 	}
+	ftio_pt_test_point(FTIO_PT_POINT_ALLOC_LIVE, t);
 	/*
 	 * Counted as tracked only once counted as live: a free that
 	 * compares the two (ftio_pt_free(): "has every live object of

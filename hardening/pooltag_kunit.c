@@ -598,6 +598,95 @@ static void no_bad_free_while_untracked_objects_live(struct kunit *test)
 	ftio_pt_set_track(t, false);
 }
 
+/* What a test does from a hook point, as a second thread would there. */
+static struct ftio_pt_tag *hook_tag;
+static void *hook_old;
+static int hook_hits;
+
+static void free_older_meanwhile(enum ftio_pt_point at, struct ftio_pt_tag *t)
+{
+	void *old = hook_old;
+
+	if (at != FTIO_PT_POINT_ALLOC_LIVE || t != hook_tag || !old)
+		return;
+	hook_old = NULL;
+	hook_hits++;
+	ftio_pool_free(old, t->tag);
+}
+
+/*
+ * An allocation of a tracked tag is counted live and has no record yet
+ * when another thread frees an older object of the tag, one with no
+ * record (allocated before tracking began). That is a good free. With
+ * the record counted before the object, the free saw as many records as
+ * live objects: it called the free bad, kept the object and raised a
+ * false event.
+ */
+static void free_racing_a_tracked_alloc_is_good(struct kunit *test)
+{
+	u32 tag = KTAG('r', 'b');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	struct ftio_pt_stats before, st;
+	u64 ev0;
+	void *old, *young;
+
+	old = ftio_pool_alloc(64, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	ftio_pt_set_track(t, true);
+	stats(t, &before);
+	ev0 = events_of_pooltag();
+	hook_tag = t;
+	hook_old = old;
+	hook_hits = 0;
+	WRITE_ONCE(ftio_pt_test_hook, free_older_meanwhile);
+	young = ftio_pool_alloc(64, GFP_KERNEL, tag);
+	WRITE_ONCE(ftio_pt_test_hook, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, young);
+	KUNIT_EXPECT_EQ(test, hook_hits, 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->bad_frees), 0LL);
+	KUNIT_EXPECT_EQ(test, events_of_pooltag(), ev0);
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_objects, before.live_objects);	/* one out, one in */
+	ftio_pool_free(young, tag);
+	ftio_pt_set_track(t, false);
+}
+
+static void clear_fail_meanwhile(enum ftio_pt_point at, struct ftio_pt_tag *t)
+{
+	if (at != FTIO_PT_POINT_SET_FLAG || t != hook_tag)
+		return;
+	hook_hits++;
+	ftio_pt_fail_done(t);	/* as an allocation does, without the lock */
+}
+
+/*
+ * A setter changes one flag under the lock while an allocation clears
+ * FTIO_PT_FAIL without it (it used the simulation's last failure), between
+ * the setter's read of the flags and its write: both changes stay. A
+ * plain write of what the setter read put FTIO_PT_FAIL back.
+ */
+static void flag_updates_are_not_lost(struct kunit *test)
+{
+	u32 tag = KTAG('f', 'l');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	u32 flags;
+
+	ftio_pt_set_fail(t, 1000000, 0, 1);
+	flags = READ_ONCE(t->flags);
+	KUNIT_ASSERT_EQ(test, flags, (u32)FTIO_PT_FAIL);
+	hook_tag = t;
+	hook_hits = 0;
+	WRITE_ONCE(ftio_pt_test_hook, clear_fail_meanwhile);
+	ftio_pt_set_track(t, true);
+	WRITE_ONCE(ftio_pt_test_hook, NULL);
+	KUNIT_EXPECT_EQ(test, hook_hits, 1);
+	flags = READ_ONCE(t->flags);
+	KUNIT_EXPECT_EQ(test, flags, (u32)FTIO_PT_TRACK);
+	ftio_pt_set_track(t, false);
+	flags = READ_ONCE(t->flags);
+	KUNIT_EXPECT_EQ(test, flags, 0U);
+}
+
 static void special_overrun_hits_guard_page(struct kunit *test)
 {
 	u32 tag = KTAG('s', 'o');
@@ -954,6 +1043,8 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(tracking_detects_tag_mismatch),
 	KUNIT_CASE(tracking_detects_bad_free),
 	KUNIT_CASE(no_bad_free_while_untracked_objects_live),
+	KUNIT_CASE(free_racing_a_tracked_alloc_is_good),
+	KUNIT_CASE(flag_updates_are_not_lost),
 	KUNIT_CASE(special_overrun_hits_guard_page),
 	KUNIT_CASE(special_underrun_hits_guard_page),
 	KUNIT_CASE(special_pool_not_for_dma),

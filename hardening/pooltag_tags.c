@@ -439,6 +439,11 @@ static void ftio_pt_controls_check(struct work_struct *work)
 	mutex_unlock(&ftio_pt_lock);
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+ftio_pt_test_hook_t ftio_pt_test_hook;
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_test_hook);
+#endif
+
 /**
  * ftio_pt_controls_changed() - a control went off, or the last record:
  *	maybe the key too
@@ -468,6 +473,7 @@ static void ftio_pt_set_flag(struct ftio_pt_tag *t, u32 flag, bool on)
 	u32 flags = READ_ONCE(t->flags);
 
 	lockdep_assert_held(&ftio_pt_lock);
+	ftio_pt_test_point(FTIO_PT_POINT_SET_FLAG, t);
 	if (on && !static_key_enabled(&ftio_pool_controls))
 		static_branch_enable(&ftio_pool_controls);
 	/*
@@ -564,6 +570,7 @@ void ftio_pt_fail_done(struct ftio_pt_tag *t)
 		;
 	ftio_pt_controls_changed();
 }
+EXPORT_SYMBOL_IF_KUNIT(ftio_pt_fail_done);
 
 /**
  * ftio_pt_set_track() - keep a record of each new allocation of a tag

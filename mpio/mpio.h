@@ -286,12 +286,17 @@ typedef void (*mpio_rebuild_hook_t)(struct mpio_path *p);
 extern mpio_rebuild_hook_t mpio_rebuild_test_hook;
 #endif
 
-/* Steps of setting up a device or a path that can fail with work to undo. */
+/*
+ * Steps of setting up a device or a path that can fail with work to undo,
+ * and points where KUnit acts in the middle of an operation (what the
+ * hook returns there is ignored).
+ */
 enum mpio_step {
 	MPIO_STEP_DEV_SYSFS,
 	MPIO_STEP_PATH_SYSFS,
 	MPIO_STEP_PATH_HOLD,
 	MPIO_STEP_PATH_LIMITS,
+	MPIO_POINT_DEV_DYING,	/* delete: the device is marked dying */
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)

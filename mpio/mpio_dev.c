@@ -971,6 +971,7 @@ int mpio_dev_delete(struct mpio_dev *d, struct netlink_ext_ack *extack)
 	}
 	WRITE_ONCE(d->dying, true);	/* mpio_open() refuses from now on */
 	mutex_unlock(&d->disk->open_mutex);
+	mpio_fault(MPIO_POINT_DEV_DYING);
 	list_del(&d->node);
 	/*
 	 * No sysfs write may queue work or add a path from here on:

@@ -1216,6 +1216,49 @@ static void setup_undone_at_each_step(struct kunit *test)
 	/* mpio_kunit_exit() deletes the device, and the path with it. */
 }
 
+static struct mpio_dev *opening;
+static int open_ret;
+
+static int open_while_dying(enum mpio_step step)
+{
+	struct ftio_bdev b;
+
+	if (step != MPIO_POINT_DEV_DYING)
+		return 0;
+	fault_hits++;
+	open_ret = ftio_bdev_open_ro(&b, disk_devt(opening->disk));
+	if (!open_ret)
+		ftio_bdev_close(&b);
+	return 0;
+}
+
+/*
+ * Once delete has found the device closed, an open is refused: delete
+ * goes on to drop the paths and the disk, and an opener that got in
+ * would hold a device with neither.
+ */
+static void open_refused_while_deleting(struct kunit *test)
+{
+	struct mpio_dev *d;
+	int ret;
+
+	mutex_lock(&mpio_devs_lock);
+	ret = mpio_dev_create("", &d, NULL);
+	if (ret)
+		mutex_unlock(&mpio_devs_lock);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	opening = d;
+	open_ret = 1;
+	fault_hits = 0;
+	WRITE_ONCE(mpio_fault_test_hook, open_while_dying);
+	ret = mpio_dev_delete(d, NULL);
+	WRITE_ONCE(mpio_fault_test_hook, NULL);
+	mutex_unlock(&mpio_devs_lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, fault_hits, 1);
+	KUNIT_EXPECT_EQ(test, open_ret, -ENXIO);
+}
+
 static struct kunit_case ftio_mpio_cases[] = {
 	KUNIT_CASE(path_errors_retried_elsewhere),
 	KUNIT_CASE(target_errors_passed_back),
@@ -1242,6 +1285,7 @@ static struct kunit_case ftio_mpio_cases[] = {
 	KUNIT_CASE_SLOW(failback_deferred_rearmed),
 	KUNIT_CASE(fail_and_reinstate),
 	KUNIT_CASE(setup_undone_at_each_step),
+	KUNIT_CASE(open_refused_while_deleting),
 	KUNIT_CASE(io_error_event_from_work),
 	KUNIT_CASE(admin_failed_path_needs_admin),
 	KUNIT_CASE_SLOW(flapping_path_held_down),
