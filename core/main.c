@@ -67,11 +67,18 @@ u64 ftio_event_post(u32 severity, u32 code, const char *source,
 		    struct device *dev)
 {
 	const char *name = ftio_event_code_name(code);
+	u64 seq;
 
+	/*
+	 * Logged first, so that the event's time is when it happened: the
+	 * printk may wait for a slow console (a serial one prints a line in
+	 * milliseconds).
+	 */
+	seq = ftio_evlog_append(&ftio_log, severity, code, source, object,
+				message, dev);
 	ftio_event_printk(severity, source, name ? name : "unknown-event",
 			  object, message ? message : "");
-	return ftio_evlog_append(&ftio_log, severity, code, source, object,
-				 message, dev);
+	return seq;
 }
 
 u64 ftio_event_emit(const struct ftio_module *src, u32 code,

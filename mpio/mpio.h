@@ -297,6 +297,7 @@ enum mpio_step {
 	MPIO_STEP_PATH_HOLD,
 	MPIO_STEP_PATH_LIMITS,
 	MPIO_POINT_DEV_DYING,	/* delete: the device is marked dying */
+	MPIO_POINT_NO_PATH,	/* a bio found no path, is not queued yet */
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -369,7 +369,11 @@ static void mpio_queue(struct mpio_dev *d, struct mpio_io *io)
 	spin_lock_irqsave(&d->qlock, flags);
 	first = !d->nqueued;
 	if (first && d->no_path_retry > 0) {
-		d->qdeadline = jiffies + d->no_path_retry * HZ;
+		/*
+		 * One tick more: jiffies may be about to move on, and I/O is
+		 * not to fail before no_path_retry whole seconds have passed.
+		 */
+		d->qdeadline = jiffies + d->no_path_retry * HZ + 1;
 		deadline = true;
 	}
 	bio_list_add(&d->queued, &io->clone);
@@ -416,6 +420,7 @@ static void mpio_dispatch(struct mpio_dev *d, struct mpio_io *io)
 		 */
 		if (io->suspect)
 			mpio_blame_suspect(io);
+		mpio_fault(MPIO_POINT_NO_PATH);
 		mpio_queue(d, io);
 		return;
 	}
@@ -574,12 +579,13 @@ void mpio_set_no_path_retry(struct mpio_dev *d, int secs)
 	spin_lock_irqsave(&d->qlock, flags);
 	WRITE_ONCE(d->no_path_retry, secs);
 	if (d->nqueued && secs >= 0) {
-		d->qdeadline = jiffies + secs * HZ;
+		d->qdeadline = jiffies + secs * HZ + 1;	/* see mpio_queue() */
 		/* Now: the work fails the queue or arms the new deadline. */
 		mpio_dev_kick(d);
 	}
 	spin_unlock_irqrestore(&d->qlock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_set_no_path_retry);
 
 /**
  * mpio_fail_queued() - fail the queued I/O now
@@ -606,6 +612,7 @@ void mpio_fail_queued(struct mpio_dev *d)
 	spin_unlock_irqrestore(&d->qlock, flags);
 	mpio_dev_kick(d);
 }
+EXPORT_SYMBOL_IF_KUNIT(mpio_fail_queued);
 
 /* Persistent reservations ------------------------------------------ */
 

@@ -14,7 +14,9 @@
  */
 #include <kunit/test.h>
 #include <linux/blk_types.h>
+#include <linux/bio.h>
 #include <linux/blkdev.h>
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
@@ -1259,6 +1261,84 @@ static void open_refused_while_deleting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, open_ret, -ENXIO);
 }
 
+static struct mpio_path *coming_back;
+
+static int reinstate_meanwhile(enum mpio_step step)
+{
+	struct mpio_path *p = coming_back;
+
+	if (step != MPIO_POINT_NO_PATH || !p)
+		return 0;
+	coming_back = NULL;
+	fault_hits++;
+	mpio_path_reinstate(p, true);
+	flush_delayed_work(&p->dev->work);	/* its kick ran, to an empty queue */
+	return 0;
+}
+
+static void kunit_bio_done(struct bio *bio)
+{
+	complete(bio->bi_private);
+}
+
+/*
+ * A path comes back after a bio found none and before the bio is queued:
+ * the rebuild's kick runs first and finds nothing to send. With
+ * no_path_retry "queue" nothing else would send the bio; the queueing
+ * itself must see the path and send it.
+ */
+static void bio_queued_as_a_path_comes_back_is_sent(struct kunit *test)
+{
+	struct mpio_dev *d = real_dev(test, 0, 0);
+	DECLARE_COMPLETION_ONSTACK(done);
+	struct mpio_path *p = NULL;
+	unsigned long sent;
+	struct ftio_bdev b;
+	struct page *page;
+	struct bio *bio;
+	dev_t devt;
+	int ret;
+
+	KUNIT_ASSERT_EQ_MSG(test, lookup_bdev("/dev/nullb0", &devt), 0,
+			    "needs null_blk's nullb0 (selftests/kunit/run_kunit.sh loads it)");
+	mutex_lock(&d->lock);
+	ret = mpio_path_add(d, "nullb0", 0, NULL, &p, NULL);
+	mutex_unlock(&d->lock);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	mpio_set_no_path_retry(d, -1);
+	mpio_path_fail_admin(p);
+	flush_work(&p->config);	/* the set without it is published */
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	ret = ftio_bdev_open_ro(&b, disk_devt(d->disk));
+	if (ret)
+		__free_page(page);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	bio = bio_alloc(ftio_bdev_get(&b), 1, REQ_OP_READ, GFP_KERNEL);
+	__bio_add_page(bio, page, PAGE_SIZE, 0);
+	bio->bi_private = &done;
+	bio->bi_end_io = kunit_bio_done;
+
+	coming_back = p;
+	fault_hits = 0;
+	WRITE_ONCE(mpio_fault_test_hook, reinstate_meanwhile);
+	submit_bio(bio);
+	sent = wait_for_completion_timeout(&done, 10 * HZ);
+	WRITE_ONCE(mpio_fault_test_hook, NULL);
+	if (!sent) {
+		mpio_fail_queued(d);	/* let the test end */
+		wait_for_completion(&done);
+	}
+	KUNIT_EXPECT_EQ(test, fault_hits, 1);
+	KUNIT_EXPECT_NE_MSG(test, sent, 0UL,
+			    "the bio stayed queued for 10 s with a usable path");
+	KUNIT_EXPECT_EQ(test, bio->bi_status, BLK_STS_OK);
+	bio_put(bio);
+	__free_page(page);
+	ftio_bdev_close(&b);
+	mpio_set_no_path_retry(d, 0);
+}
+
 static struct kunit_case ftio_mpio_cases[] = {
 	KUNIT_CASE(path_errors_retried_elsewhere),
 	KUNIT_CASE(target_errors_passed_back),
@@ -1286,6 +1366,7 @@ static struct kunit_case ftio_mpio_cases[] = {
 	KUNIT_CASE(fail_and_reinstate),
 	KUNIT_CASE(setup_undone_at_each_step),
 	KUNIT_CASE(open_refused_while_deleting),
+	KUNIT_CASE(bio_queued_as_a_path_comes_back_is_sent),
 	KUNIT_CASE(io_error_event_from_work),
 	KUNIT_CASE(admin_failed_path_needs_admin),
 	KUNIT_CASE_SLOW(flapping_path_held_down),

@@ -85,6 +85,8 @@ GUEST_SUITES = [
      "the host plumbing only: one kernel is enough"),
     ("pool/pool", [D, DBG], "selftests/pool/pool.sh", "tap", 400, 180, ""),
     ("mpio/control", [D, DBG], "selftests/mpio/control.sh", "tap", 400, 285, ""),
+    ("mpio/probe", [D, DBG], "selftests/mpio/probe.sh", "tap", 200, 25,
+     "scsi_debug's error injection, which it needs, came with 6.7"),
     ("mpio/scsi_failover", ALL, "selftests/mpio/scsi_failover.sh", "tap", 400, 105,
      "6.1 too: its bio_endio() and disk removal differ where mpio hooks"),
     ("mpio/virtio_failover", ALL, "selftests/mpio/virtio_failover.sh", "tap", 400, 245,
