@@ -261,24 +261,28 @@ static void ftio_pt_flush_tlb(void *unused)
 }
 
 /*
- * Unmap a freed object's pages but keep its vmalloc area, and the pages
- * with it (vfree() frees them later): the addresses stay taken. No CPU
- * may keep a translation after this returns. kmemleak, which scans
- * vmalloc areas, forgets the area first: once kmemleak_free() returns,
- * no scan reads it. Sleeps.
+ * Unmap freed objects' pages but keep their vmalloc areas, and the pages
+ * with them (vfree() frees them later): the addresses stay taken. One TLB
+ * flush for all; no CPU keeps a translation after this returns. kmemleak,
+ * which scans vmalloc areas, forgets each area first: once kmemleak_free()
+ * returns, no scan reads it. Sleeps.
  */
-static void ftio_pt_special_close(struct ftio_pt_rec *rec)
+static void ftio_pt_special_close(struct list_head *recs)
 {
-	unsigned long addr = (unsigned long)rec->base;
+	struct ftio_pt_rec *rec;
 	unsigned int level;
+	unsigned long addr;
 	pte_t *pte;
 
-	kmemleak_free(rec->base);
-	for (; addr < (unsigned long)rec->base + rec->area; addr += PAGE_SIZE) {
-		/* x86's walk of the kernel's page tables (init_mm is not exported) */
-		pte = lookup_address(addr, &level);
-		if (!WARN_ON_ONCE(!pte || level != PG_LEVEL_4K))
-			set_pte(pte, __pte(0));	/* through paravirt, as Xen needs */
+	list_for_each_entry(rec, recs, list) {
+		kmemleak_free(rec->base);
+		for (addr = (unsigned long)rec->base;
+		     addr < (unsigned long)rec->base + rec->area; addr += PAGE_SIZE) {
+			/* x86's walk of the kernel's page tables (init_mm is not exported) */
+			pte = lookup_address(addr, &level);
+			if (!WARN_ON_ONCE(!pte || level != PG_LEVEL_4K))
+				set_pte(pte, __pte(0));	/* through paravirt, as Xen needs */
+		}
 	}
 	on_each_cpu(ftio_pt_flush_tlb, NULL, 1);
 }
@@ -297,9 +301,12 @@ static void ftio_pt_special_release(struct ftio_pt_rec *rec)
  * Elsewhere no walk of the kernel's page tables is exported to modules:
  * the area goes back to vmalloc at once, and only the record stays.
  */
-static void ftio_pt_special_close(struct ftio_pt_rec *rec)
+static void ftio_pt_special_close(struct list_head *recs)
 {
-	vfree(rec->base);
+	struct ftio_pt_rec *rec;
+
+	list_for_each_entry(rec, recs, list)
+		vfree(rec->base);
 	vm_unmap_aliases();
 }
 
@@ -341,7 +348,6 @@ static void ftio_pt_quarantine_add(struct list_head *closed)
 
 static void ftio_pt_unmap_work(struct work_struct *work)
 {
-	struct ftio_pt_rec *rec;
 	unsigned long flags;
 	LIST_HEAD(todo);
 
@@ -350,8 +356,7 @@ static void ftio_pt_unmap_work(struct work_struct *work)
 	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
 	if (list_empty(&todo))
 		return;
-	list_for_each_entry(rec, &todo, list)
-		ftio_pt_special_close(rec);
+	ftio_pt_special_close(&todo);
 	ftio_pt_quarantine_add(&todo);
 }
 
@@ -394,8 +399,8 @@ void ftio_pt_special_free(struct ftio_pt_rec *rec, unsigned long caller)
 		return;
 	}
 	spin_unlock_irqrestore(&ftio_pt_special_lock, flags);
-	ftio_pt_special_close(rec);
 	list_add(&rec->list, &closed);
+	ftio_pt_special_close(&closed);
 	ftio_pt_quarantine_add(&closed);
 }
 

@@ -1145,6 +1145,15 @@ static void repeatedly_failed_path_comes_back_marginal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, active_mask(d), BIT(a->id) | BIT(b->id));
 }
 
+/* The real disk the cases that add a path use. */
+static void need_nullb0(struct kunit *test)
+{
+	dev_t devt;
+
+	KUNIT_ASSERT_EQ_MSG(test, lookup_bdev("/dev/nullb0", &devt), 0,
+			    "needs null_blk's nullb0 (selftests/kunit/run_kunit.sh loads it)");
+}
+
 static enum mpio_step fault_step;
 static int fault_hits;
 
@@ -1180,11 +1189,9 @@ static void setup_undone_at_each_step(struct kunit *test)
 	};
 	struct mpio_dev *d, *e = NULL;
 	struct mpio_path *p = NULL;
-	dev_t devt;
 	int i, ret;
 
-	KUNIT_ASSERT_EQ_MSG(test, lookup_bdev("/dev/nullb0", &devt), 0,
-			    "needs null_blk's nullb0 (selftests/kunit/run_kunit.sh loads it)");
+	need_nullb0(test);
 
 	inject_at(MPIO_STEP_DEV_SYSFS);
 	mutex_lock(&mpio_devs_lock);
@@ -1296,11 +1303,9 @@ static void bio_queued_as_a_path_comes_back_is_sent(struct kunit *test)
 	struct ftio_bdev b;
 	struct page *page;
 	struct bio *bio;
-	dev_t devt;
 	int ret;
 
-	KUNIT_ASSERT_EQ_MSG(test, lookup_bdev("/dev/nullb0", &devt), 0,
-			    "needs null_blk's nullb0 (selftests/kunit/run_kunit.sh loads it)");
+	need_nullb0(test);
 	mutex_lock(&d->lock);
 	ret = mpio_path_add(d, "nullb0", 0, NULL, &p, NULL);
 	mutex_unlock(&d->lock);
