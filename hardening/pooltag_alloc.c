@@ -18,6 +18,7 @@
  * kmalloc size class, so that ksize() at free time gives back exactly
  * what was accounted at allocation time.
  */
+#include <linux/kfence.h>
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -194,13 +195,16 @@ void ftio_pt_note_size(struct ftio_pt_tag *t, size_t bytes)
 EXPORT_SYMBOL_IF_KUNIT(ftio_pt_note_size);
 
 /*
- * The bytes a kmalloc object was accounted with: its size class. ksize()
- * alone is not it: for a KFENCE object it is the size asked for (and
- * kmalloc() gets the size asked for).
+ * The bytes a kmalloc object was accounted with: its size class, which is
+ * what ksize() says of a slab or page object. Not of a KFENCE object:
+ * there it is the size asked for (kmalloc() gets the size asked for), so
+ * only that one is rounded up to its class (a range check, inline).
  */
 static size_t ftio_pt_ksize_class(const void *p)
 {
-	return kmalloc_size_roundup(ksize(p));
+	size_t n = ksize(p);
+
+	return unlikely(is_kfence_address(p)) ? kmalloc_size_roundup(n) : n;
 }
 
 static void *ftio_pt_raw_alloc(struct ftio_pt_tag *t, struct kmem_cache *kc,

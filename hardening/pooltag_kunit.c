@@ -13,6 +13,7 @@
 #include <linux/kasan.h>
 #include <linux/kfence.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -97,6 +98,54 @@ static void kasan_sees_the_size_asked_for(struct kunit *test)
 	}
 #else
 	kunit_skip(test, "needs generic KASAN");
+#endif
+}
+
+/*
+ * A tag of mixed sizes learns at free time what an object was accounted
+ * with. For a KFENCE object ksize() is the size asked for (100), not the
+ * class (128): the free must still take the class off. Allocations are
+ * kept live until KFENCE samples one (its interval is 100 ms on the
+ * debug kernel), for at most two seconds.
+ */
+static void kfence_object_freed_as_its_class(struct kunit *test)
+{
+#ifdef CONFIG_KFENCE
+	u32 tag = KTAG('k', 'f');
+	struct ftio_pt_tag *t = ktag(test, tag);
+	size_t class = kmalloc_size_roundup(100);
+	unsigned long deadline = jiffies + 2 * HZ;
+	struct ftio_pt_stats before, st;
+	void *mix, **objs;
+	int n = 0, max = 2000, i;
+	bool sampled = false;
+
+	objs = kunit_kcalloc(test, max, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	/* Two size classes: frees go out of line and ask ksize(). */
+	mix = ftio_pool_alloc(4 * class + 1, GFP_KERNEL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, mix);
+	ftio_pool_free(ftio_pool_alloc(100, GFP_KERNEL, tag), tag);
+	KUNIT_ASSERT_EQ(test, t->sizes, FTIO_POOL_SIZES_MIXED);
+	stats(t, &before);
+	while (n < max && !sampled && time_before(jiffies, deadline)) {
+		objs[n] = ftio_pool_alloc(100, GFP_KERNEL, tag);
+		KUNIT_ASSERT_NOT_NULL(test, objs[n]);
+		sampled = is_kfence_address(objs[n++]);
+		if (!sampled && n % 100 == 0)
+			msleep(20);
+	}
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_bytes - before.live_bytes, n * (u64)class);
+	for (i = 0; i < n; i++)
+		ftio_pool_free(objs[i], tag);
+	stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.live_bytes, before.live_bytes);
+	ftio_pool_free(mix, tag);
+	if (!sampled)
+		kunit_skip(test, "KFENCE sampled none of %d allocations in 2 s", n);
+#else
+	kunit_skip(test, "needs KFENCE");
 #endif
 }
 
@@ -1036,6 +1085,7 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(zalloc_zeroes),
 	KUNIT_CASE(counters_concurrent_on_all_cpus),
 	KUNIT_CASE(kasan_sees_the_size_asked_for),
+	KUNIT_CASE(kfence_object_freed_as_its_class),
 	KUNIT_CASE(quota_limits_and_raises_events),
 	KUNIT_CASE(quota_warning_has_hysteresis),
 	KUNIT_CASE(quota_at_s64_max_is_no_limit_in_practice),
