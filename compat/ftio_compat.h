@@ -118,4 +118,21 @@ ftio_alloc_stacking_disk(struct block_device *lower, const char *name,
 }
 #endif /* FTIO_COMPAT_BLOCK */
 
+#ifdef FTIO_COMPAT_KMALLOC
+#include <linux/slab.h>
+
+/*
+ * The kmalloc cache type of a GFP_KERNEL allocation; where kmalloc has
+ * random caches, the one that @seed (any number: a caller, a tag) picks.
+ */
+static inline enum kmalloc_cache_type ftio_kmalloc_type(unsigned long seed)
+{
+#ifdef FTIO_HAVE_KMALLOC_TYPE_CALLER
+	return kmalloc_type(GFP_KERNEL, seed);
+#else
+	return kmalloc_type(GFP_KERNEL);
+#endif
+}
+#endif /* FTIO_COMPAT_KMALLOC */
+
 #endif /* _FTIO_COMPAT_H */

@@ -25,6 +25,7 @@
 #include <linux/timekeeping.h>
 #include <kunit/visibility.h>
 
+#define FTIO_COMPAT_KMALLOC
 #include "ftio_compat.h"
 #include "pooltag.h"
 
@@ -129,20 +130,27 @@ static u32 ftio_pt_class_low(u32 class)
 }
 
 /*
- * Whether the tag's inline paths may serve size class @class: kmalloc has
- * a cache of exactly that size (so every size of the key's range lands in
- * it, and an object's bytes are the class), small enough for the key.
+ * The kmalloc cache of size class @class for a normal (GFP_KERNEL type)
+ * allocation, where the tag's inline allocations come from (of kmalloc's
+ * random caches, the one the tag picks), or NULL where kmalloc has no
+ * cache of exactly that size (then not every size of the key's range
+ * would land in it) or the class is too large for the key.
  */
-static bool ftio_pt_class_ok(u32 class)
+static struct kmem_cache *ftio_pt_class_cache(u32 tag, u32 class)
 {
-	return class && class <= KMALLOC_MAX_CACHE_SIZE &&
-	       class <= FTIO_POOL_KEY_MAX_CLASS &&
-	       kmalloc_size_roundup(class) == class;
+	struct kmem_cache *kc;
+
+	if (!class || class > KMALLOC_MAX_CACHE_SIZE ||
+	    class > FTIO_POOL_KEY_MAX_CLASS)
+		return NULL;
+	kc = kmalloc_caches[ftio_kmalloc_type(tag)][__kmalloc_index(class, false)];
+	return kc && kmem_cache_size(kc) == class ? kc : NULL;
 }
 
 /* Write @t's key, as its sizes now say, for every CPU. */
 static void ftio_pt_publish_key(struct ftio_pt_tag *t)
 {
+	struct kmem_cache *kc = NULL;
 	unsigned long irqflags;
 	u64 sizes, key;
 	int cpu;
@@ -151,10 +159,16 @@ static void ftio_pt_publish_key(struct ftio_pt_tag *t)
 	/* Read under the lock: the last writer writes the last state. */
 	sizes = READ_ONCE(t->sizes);
 	key = FTIO_POOL_KEY(t->tag, 0, 0);
-	/* A key with a class only where kmalloc has a cache of that size. */
-	if (sizes && sizes != FTIO_POOL_SIZES_MIXED && ftio_pt_class_ok((u32)sizes))
+	if (sizes && sizes != FTIO_POOL_SIZES_MIXED)
+		kc = ftio_pt_class_cache(t->tag, (u32)sizes);
+	/* A key with a class only once every CPU has its cache; never unset. */
+	if (kc) {
 		key = FTIO_POOL_KEY(t->tag, sizes >> 32,
 				    (u32)sizes - (sizes >> 32) + 1);
+		for_each_possible_cpu(cpu)
+			WRITE_ONCE(per_cpu_ptr(t->pcpu, cpu)->class_cache, kc);
+		smp_wmb();	/* pairs with smp_rmb() in ftio_pool_alloc_at() */
+	}
 	for_each_possible_cpu(cpu)
 		WRITE_ONCE(per_cpu_ptr(t->pcpu, cpu)->key, key);
 	spin_unlock_irqrestore(&ftio_pt_key_lock, irqflags);

@@ -55,17 +55,23 @@ static void expect_key(struct kunit *test, struct ftio_pt_tag *t, u64 key)
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(t->pcpu, cpu)->key, key);
 }
 
-/* Every CPU's key of @t serves the size class @class inline. */
+/*
+ * Every CPU's key of @t serves the size class @class inline, from
+ * kmalloc's cache of that class.
+ */
 static void expect_class_cache(struct kunit *test, struct ftio_pt_tag *t,
 			       size_t class)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		u64 key = per_cpu_ptr(t->pcpu, cpu)->key;
+		struct ftio_pool_pcpu *pc = per_cpu_ptr(t->pcpu, cpu);
+		u64 key = pc->key;
 
 		KUNIT_ASSERT_NE(test, key >> 48, 0ULL);
 		KUNIT_EXPECT_EQ(test, ((key >> 32) & 0xffff) + (key >> 48) - 1, (u64)class);
+		KUNIT_ASSERT_NOT_NULL(test, pc->class_cache);
+		KUNIT_EXPECT_EQ(test, kmem_cache_size(pc->class_cache), class);
 	}
 }
 

@@ -22,8 +22,9 @@
  *
  * ftio_pool_alloc() and ftio_pool_free() are inline: each call site keeps
  * the tag it found the first time, so that with no control on anywhere
- * an allocation costs kmalloc() plus one per-CPU add, and a free
- * kfree() plus one, as long as the tag's allocations all
+ * an allocation costs kmalloc() (minus finding the cache from the size)
+ * plus one per-CPU add, and a free kfree() plus one, as long as the
+ * tag's allocations all
  * fall in one kmalloc size class of at most 8 KiB (otherwise they go
  * through ftio_pooltag, and a free asks the allocator for the size).
  */
@@ -38,12 +39,29 @@
 #include <linux/slab.h>
 #include <linux/types.h>
 
+#include "generated/ftio_probes.h"	/* FTIO_HAVE_*, from compat/probes */
+
 struct module;
+
+/*
+ * What kmalloc() of a constant @size does once it knows the size class's
+ * cache @kc: the same exported entry, so that KASAN poisons past @size,
+ * the kmalloc tracepoint fires and allocation profiling counts the caller.
+ */
+#ifdef FTIO_HAVE_KMALLOC_CACHE_NOPROF
+#define ftio_kmalloc_cache(kc, gfp, size) \
+	alloc_hooks(__kmalloc_cache_noprof(kc, gfp, size))
+#else
+#define ftio_kmalloc_cache(kc, gfp, size) kmalloc_trace(kc, gfp, size)
+#endif
 
 /**
  * struct ftio_pool_pcpu - a tag's counters on one CPU (internal)
  * @key: what the inline paths need to know of the tag, the same on every
  *	CPU (see FTIO_POOL_KEY())
+ * @class_cache: the kmalloc cache of the tag's one size class, which the
+ *	inline allocation hands to the allocator as kmalloc() of a constant
+ *	size does; set before a key with a class is, never changed after
  * @class_allocs: allocations of the tag's one size class made inline,
  *	not in @allocs and @bytes_alloc (one add instead of two)
  * @failures: allocations that failed (next to @class_allocs: the inline
@@ -60,6 +78,7 @@ struct module;
  */
 struct ftio_pool_pcpu {
 	u64 key;
+	struct kmem_cache *class_cache;
 	u64 class_allocs;
 	u64 failures;
 	u64 class_frees;
@@ -175,11 +194,20 @@ static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 			void *p;
 
 			/*
-			 * kmalloc() itself, with the size asked for: KASAN
-			 * poisons what lies past it, and the kmalloc
-			 * tracepoint sees the call.
+			 * kmalloc() with the size asked for, minus finding
+			 * the cache from the size: KASAN poisons what lies
+			 * past it, and the kmalloc tracepoint sees the call.
+			 * Other cache types (reclaimable, DMA, accounted)
+			 * are kmalloc()'s to find.
 			 */
-			p = kmalloc(size, gfp);
+			if (likely(!(gfp & KMALLOC_NOT_NORMAL_BITS))) {
+				/* pairs with smp_wmb() in ftio_pt_publish_key() */
+				smp_rmb();
+				p = ftio_kmalloc_cache(this_cpu_read(pc->class_cache),
+						       gfp, size);
+			} else {
+				p = kmalloc(size, gfp);
+			}
 
 			/*
 			 * Counted without a branch: one, or (kmalloc has
@@ -202,19 +230,19 @@ static __always_inline void *ftio_pool_alloc_at(struct ftio_pool_site *site,
 static __always_inline void ftio_pool_free_at(struct ftio_pool_site *site,
 					      const void *ptr, u32 tag)
 {
+	/* Nothing to free or count, as kfree() has nothing to free. */
+	if (unlikely(ZERO_OR_NULL_PTR(ptr)))
+		return;
 	if (!static_branch_unlikely(&ftio_pool_controls)) {
 		struct ftio_pool_pcpu __percpu *pc = READ_ONCE(site->pcpu);
 		u64 key = this_cpu_read(pc->key);
 
 		if (likely(ftio_pool_key_miss(key, tag) < key >> 48)) {
-			/* kfree() ignores NULL and ZERO_SIZE_PTR; so does the count. */
-			u64 freed = !ZERO_OR_NULL_PTR(ptr);
-
 			/*
 			 * Counted first, so that nothing of the tag's is live
 			 * across the call (a free cannot fail).
 			 */
-			this_cpu_add(pc->class_frees, freed);
+			this_cpu_inc(pc->class_frees);
 			kfree(ptr);
 			return;
 		}
