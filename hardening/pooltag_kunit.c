@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
+#include <trace/events/kmem.h>
 
 #include "pooltag.h"
 
@@ -105,6 +106,60 @@ static void kasan_sees_the_size_asked_for(struct kunit *test)
 #else
 	kunit_skip(test, "needs generic KASAN");
 #endif
+}
+
+/* What the kmalloc tracepoint said of this test's own allocations. */
+struct kmalloc_seen {
+	struct task_struct *task;
+	int n;
+	struct {
+		const void *ptr;
+		size_t req;
+	} ev[8];
+};
+
+/* Runs in the allocating task itself, so the test reads it plainly. */
+static void kmalloc_probe(void *data, unsigned long call_site, const void *ptr,
+			  size_t req, size_t alloc, gfp_t gfp, int node)
+{
+	struct kmalloc_seen *seen = data;
+
+	if (current != seen->task || seen->n >= ARRAY_SIZE(seen->ev))
+		return;
+	seen->ev[seen->n].ptr = ptr;
+	seen->ev[seen->n].req = req;
+	seen->n++;
+}
+
+/*
+ * The kmalloc tracepoint sees a tagged allocation as kmalloc() of the
+ * size asked for, the first (out of line, after the tag's own creation)
+ * and the later (inline) ones.
+ */
+static void kmalloc_tracepoint_sees_each_allocation(struct kunit *test)
+{
+	struct kmalloc_seen seen = { .task = current };
+	u32 tag = KTAG('t', 'p');
+	int round, i, found;
+
+	KUNIT_ASSERT_EQ(test, register_trace_kmalloc(kmalloc_probe, &seen), 0);
+	for (round = 0; round < 3; round++) {
+		void *p;
+
+		seen.n = 0;
+		p = ftio_pool_alloc(100, GFP_KERNEL, tag);
+		KUNIT_EXPECT_NOT_NULL(test, p);
+		for (i = 0, found = 0; i < seen.n; i++) {
+			if (seen.ev[i].ptr != p)
+				continue;
+			found++;
+			KUNIT_EXPECT_EQ(test, seen.ev[i].req, (size_t)100);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, found, 1, "round %d", round);
+		ftio_pool_free(p, tag);
+	}
+	unregister_trace_kmalloc(kmalloc_probe, &seen);
+	tracepoint_synchronize_unregister();
 }
 
 /*
@@ -1092,6 +1147,7 @@ static struct kunit_case ftio_pooltag_cases[] = {
 	KUNIT_CASE(counters_concurrent_on_all_cpus),
 	KUNIT_CASE(kasan_sees_the_size_asked_for),
 	KUNIT_CASE(kfence_object_freed_as_its_class),
+	KUNIT_CASE(kmalloc_tracepoint_sees_each_allocation),
 	KUNIT_CASE(quota_limits_and_raises_events),
 	KUNIT_CASE(quota_warning_has_hysteresis),
 	KUNIT_CASE(quota_at_s64_max_is_no_limit_in_practice),
