@@ -190,6 +190,13 @@ static const struct ftio_event_desc ftio_catalogue[] = {
 		.summary = "An mpio device was deleted.",
 		.action = "None.",
 	},
+	{
+		.code = FTIO_EVENT_CODE_COMPONENT_DEGRADED,
+		.name = "component-degraded",
+		.severity = FTIO_SEVERITY_WARNING,
+		.summary = "A component in service reported an error it recovers from.",
+		.action = "Watch the component; if it recurs, plan its replacement.",
+	},
 };
 
 static const char *const ftio_severity_names[] = {

@@ -314,7 +314,7 @@ static void catalogue_sorted_unique_complete(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ftio_event_desc_at(n));
 	/* Every code the UAPI defines is described. */
 	for (i = FTIO_EVENT_CODE_MODULE_REGISTERED;
-	     i <= FTIO_EVENT_CODE_MPIO_DEVICE_DELETED; i++)
+	     i <= FTIO_EVENT_CODE_COMPONENT_DEGRADED; i++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, ftio_event_desc(i), "code %u", i);
 }
 

@@ -31,5 +31,10 @@ rsync -a --delete --exclude=/build/ --exclude=/.git/ --exclude='*.o' \
 	"$top/" "$work/src/"
 make -j"$(nproc)" -C "$work/src" KDIR="$kdir" FTIO_TESTS=y "$@" modules >"$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; exit 1; }
+# Only what this build made: a module that moved or went away leaves its
+# old .ko behind (the copy above keeps built files), which must not be
+# installed beside the new one.
+built=$(sed 's/\.o$/.ko/' "$work/src/modules.order" | sort)
+find "$work/src" -name '*.ko' | sort | comm -23 - <(echo "$built") | xargs -r rm -f
 touch "$work/built"
-find "$work/src" -name '*.ko' | sort
+echo "$built"

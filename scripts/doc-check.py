@@ -43,7 +43,7 @@ for path in sorted(set(re.findall(r"/sys/(?:kernel/ftio|block/mpio[^/\s`]*/mpio)
 # module parameters: module_param() names in each module's sources
 params = {}
 for mod, srcdir in (("ftio_core", "core"), ("ftio_mpio", "mpio"),
-                    ("ftio_pooltag", "hardening")):
+                    ("ftio_pooltag", "hardening/pooltag")):
     names = set()
     for f in glob.glob(os.path.join(top, srcdir, "*.c")):
         names |= set(re.findall(r"module_param(?:_named)?\(\s*(\w+)", open(f).read()))

@@ -27,6 +27,7 @@ static const char *const ftio_state_names_v[] = {
 	[FTIO_STATE_DEGRADED] = "degraded",
 	[FTIO_STATE_ISOLATED] = "isolated",
 	[FTIO_STATE_REMOVED] = "removed",
+	[FTIO_STATE_FAILED] = "failed",
 };
 
 const struct spec_names ftio_state_names = {
@@ -103,6 +104,7 @@ static const char *const ftio_event_code_names_v[] = {
 	[FTIO_EVENT_CODE_MPIO_GROUP_SWITCHED] = "mpio-group-switched",
 	[FTIO_EVENT_CODE_MPIO_DEVICE_CREATED] = "mpio-device-created",
 	[FTIO_EVENT_CODE_MPIO_DEVICE_DELETED] = "mpio-device-deleted",
+	[FTIO_EVENT_CODE_COMPONENT_DEGRADED] = "component-degraded",
 };
 
 const struct spec_names ftio_event_code_names = {

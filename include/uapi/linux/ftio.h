@@ -25,13 +25,16 @@ enum ftio_severity {
 
 /**
  * enum ftio_state - State of a component (adapter, path, slot, memory range);
- *   the same vocabulary in every module.
+ *   the same vocabulary in every module. failed is isolated for good: a
+ *   recovery budget ran out or a recovery failed, and only an operator brings
+ *   it back.
  */
 enum ftio_state {
 	FTIO_STATE_ONLINE,
 	FTIO_STATE_DEGRADED,
 	FTIO_STATE_ISOLATED,
 	FTIO_STATE_REMOVED,
+	FTIO_STATE_FAILED,
 };
 
 /**
@@ -130,6 +133,8 @@ enum ftio_failback {
  *   path group.
  * @FTIO_EVENT_CODE_MPIO_DEVICE_CREATED: An mpio device was created.
  * @FTIO_EVENT_CODE_MPIO_DEVICE_DELETED: An mpio device was deleted.
+ * @FTIO_EVENT_CODE_COMPONENT_DEGRADED: A component still in service reported
+ *   an error it recovers from (a correctable or non-fatal bus error).
  */
 enum ftio_event_code {
 	FTIO_EVENT_CODE_MODULE_REGISTERED = 1,
@@ -157,6 +162,7 @@ enum ftio_event_code {
 	FTIO_EVENT_CODE_MPIO_GROUP_SWITCHED,
 	FTIO_EVENT_CODE_MPIO_DEVICE_CREATED,
 	FTIO_EVENT_CODE_MPIO_DEVICE_DELETED,
+	FTIO_EVENT_CODE_COMPONENT_DEGRADED,
 };
 
 enum {
