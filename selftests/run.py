@@ -95,6 +95,8 @@ GUEST_SUITES = [
      170, ""),
     ("mpio/nvme_pci_failover", [D, DBG], "selftests/mpio/nvme_pci_failover.sh", "tap", 400,
      130, ""),
+    ("harden/edu", ALL, "selftests/harden/edu.sh", "tap", 300, 70,
+     "6.1 too: its PCI error and reset handlers and hot removal differ"),
 ]
 COST = {name: cost for name, _, _, _, _, cost, _ in GUEST_SUITES}
 # Suites of the host: the runner's own tests.

@@ -118,7 +118,8 @@ static enum ftio_state __ftio_hd_take_down(struct ftio_hd_adapter *a,
 	wake_up_all(&a->pub.wait);
 
 	ftio_hd_irqs_sync(a);
-	if (to != FTIO_STATE_REMOVED && !READ_ONCE(a->gone))
+	/* A device still there stops its DMA before the driver is told. */
+	if (!READ_ONCE(a->gone))
 		a->bus->set_master(a, false);
 	if (!a->quiesced) {
 		a->ops->quiesce(&a->pub);
@@ -419,7 +420,8 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_hd_add);
  * ftio_hd_remove() - the adapter leaves the shim (its driver unbinds)
  * @a: an added adapter
  *
- * Fences it and quiesces the driver (unless done already), frees the
+ * Fences it and quiesces the driver (again, if it was isolated: the
+ * driver's quiesce also waits for its requests in progress), frees the
  * interrupts, unmaps what is left, and says whether the device is gone
  * or only its driver left. Never waits for the device. Drops the
  * registry's reference; the caller still holds its own.
@@ -440,9 +442,14 @@ void ftio_hd_remove(struct ftio_hd_adapter *a)
 	gone = READ_ONCE(a->gone) || !a->bus->present(a);
 	WRITE_ONCE(a->gone, gone);
 	was = a->state;
+	/* Quiesced once more: no request of the driver outlives the adapter. */
+	a->quiesced = false;
 	if (was != FTIO_STATE_REMOVED)
 		__ftio_hd_take_down(a, FTIO_STATE_REMOVED,
 				    gone ? "device gone" : "driver unbound");
+	else
+		a->ops->quiesce(&a->pub);
+	a->quiesced = true;
 	ftio_hd_irqs_free(a);
 	mutex_unlock(&a->lock);
 	/* The last fence work, if any, finds the adapter removed. */

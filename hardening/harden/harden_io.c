@@ -83,6 +83,12 @@ bool ftio_hd_fence(struct ftio_hd_adapter *a, enum ftio_state to,
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_hd_fence);
 
+void ftio_adapter_report_error(struct ftio_adapter *ad, const char *reason)
+{
+	ftio_hd_fence(to_hd(ad), FTIO_STATE_ISOLATED, reason);
+}
+EXPORT_SYMBOL_GPL(ftio_adapter_report_error);
+
 static u64 ftio_hd_ones(unsigned int width)
 {
 	return width >= 8 ? ~0ULL : (1ULL << (width * 8)) - 1;

@@ -510,6 +510,35 @@ static void removal_after_isolation_quiesces_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ftio_hd_take_down(f->a, FTIO_STATE_ISOLATED, "kunit"), -EALREADY);
 }
 
+static void report_error_isolates_from_any_context(struct kunit *test)
+{
+	struct fake *f = fake_adapter(test);
+	struct ftio_adapter *ad = &f->a->pub;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	ftio_adapter_report_error(ad, "kunit: no completion");
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, ftio_adapter_fenced(ad));
+	settle(f);
+	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_ISOLATED);
+	KUNIT_EXPECT_EQ(test, f->quiesces, 1);
+	KUNIT_EXPECT_EQ(test, f->n_isolated, 1);
+	KUNIT_EXPECT_STREQ(test, f->a->reason, "kunit: no completion");
+}
+
+static void unregister_of_an_isolated_adapter_quiesces_again(struct kunit *test)
+{
+	struct fake *f = fake_adapter(test);
+
+	KUNIT_ASSERT_EQ(test, ftio_adapter_isolate(&f->a->pub, "kunit"), 0);
+	ftio_hd_remove(f->a);
+	f->removed = true;
+	KUNIT_EXPECT_EQ(test, f->quiesces, 2);
+	KUNIT_EXPECT_EQ(test, ftio_adapter_state(&f->a->pub), FTIO_STATE_REMOVED);
+	KUNIT_EXPECT_EQ(test, f->n_removed, 1);
+}
+
 static void unregister_quiesces_and_forgets(struct kunit *test)
 {
 	struct fake *f = fake_adapter(test);
@@ -559,6 +588,8 @@ static struct kunit_case ftio_harden_cases[] = {
 	KUNIT_CASE(failed_reset_leaves_it_failed),
 	KUNIT_CASE(reset_budget_runs_out_within_its_window),
 	KUNIT_CASE(removal_after_isolation_quiesces_once),
+	KUNIT_CASE(report_error_isolates_from_any_context),
+	KUNIT_CASE(unregister_of_an_isolated_adapter_quiesces_again),
 	KUNIT_CASE(unregister_quiesces_and_forgets),
 	{}
 };

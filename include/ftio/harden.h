@@ -76,9 +76,15 @@ struct ftio_adapter {
 /**
  * struct ftio_adapter_ops - what a hardened driver does for the shim
  * @quiesce: the adapter has been fenced (and, where the device is still
- *	there, bus mastering is off): stop submitting work and complete every
- *	request pending in the driver with an error. Must not touch the
- *	device or wait for it; may sleep; cannot fail.
+ *	there, bus mastering is off): complete every request pending in the
+ *	driver with an error, wait for the requests in progress to end (they
+ *	end soon: every ftio_adapter_wait() returns on a fence) and refuse
+ *	new ones until @reinit. Must not touch the device or wait for it,
+ *	nor call the shim's synchronous functions (ftio_adapter_isolate(),
+ *	ftio_adapter_free_irq()): a request that finds trouble reports it
+ *	with ftio_adapter_report_error(). Called again by
+ *	ftio_adapter_unregister(), so that no request uses the adapter
+ *	after it is gone. May sleep; cannot fail.
  * @reinit: the device was reset (config space restored, bus mastering
  *	on, the adapter no longer fenced): program it again. Return 0, or a
  *	negative errno to be retried (within the adapter's budget). May
@@ -121,9 +127,9 @@ struct ftio_adapter *ftio_adapter_register(struct pci_dev *pdev,
  * @ad: a registered adapter
  *
  * From the driver's remove(), before it frees what @quiesce uses: fences
- * the adapter, quiesces the driver (once: not again if it was), frees the
- * interrupts requested through the shim and unmaps the DMA the driver
- * left. Never waits for the device, so a surprise removal cannot hang
+ * the adapter, calls the driver's @quiesce (again, if it was isolated),
+ * frees the interrupts requested through the shim and unmaps the DMA the
+ * driver left. Never waits for the device, so a surprise removal cannot hang
  * it. Emits component-removed when the device is gone.
  *
  * Context: process context, may sleep.
@@ -192,6 +198,19 @@ int ftio_adapter_errno(const struct ftio_adapter *ad);
 int ftio_adapter_isolate(struct ftio_adapter *ad, const char *reason);
 
 /**
+ * ftio_adapter_report_error() - the driver saw its adapter in trouble
+ * @ad: a registered adapter
+ * @reason: what it saw ("DMA did not complete in 1 s")
+ *
+ * Fences the adapter at once (every ftio_adapter_wait() returns) and has
+ * it isolated from a work item: the way to isolate from a request, an
+ * interrupt handler or any place the driver's @quiesce would wait for.
+ *
+ * Context: any.
+ */
+void ftio_adapter_report_error(struct ftio_adapter *ad, const char *reason);
+
+/**
  * ftio_adapter_wake() - wake the waiters of ftio_adapter_wait()
  * @ad: a registered adapter
  *
@@ -208,18 +227,20 @@ static inline void ftio_adapter_wake(struct ftio_adapter *ad)
  * @cond: the condition waited for (evaluated several times)
  * @timeout: the deadline, in jiffies from now
  *
- * Sleeps (interruptibly) until @cond holds, the adapter is fenced or
- * @timeout passes. The driver's interrupt handler wakes it with
- * ftio_adapter_wake(); the shim does when it fences the adapter.
+ * Sleeps until @cond holds, the adapter is fenced or @timeout passes,
+ * whichever comes first; not interruptible, as the device may still be
+ * at work on the driver's memory (a DMA). The driver's interrupt handler
+ * wakes it with ftio_adapter_wake(); the shim does when it fences the
+ * adapter.
  *
  * Context: process context.
- * Return: 0 if @cond holds, -ETIMEDOUT, -ERESTARTSYS on a signal, or
- * ftio_adapter_errno() if the adapter was fenced first.
+ * Return: 0 if @cond holds, -ETIMEDOUT, or ftio_adapter_errno() if the
+ * adapter was fenced first.
  */
 #define ftio_adapter_wait(ad, cond, timeout) ({				\
 	struct ftio_adapter *__ad = (ad);				\
 	bool __met = false;						\
-	long __ret = wait_event_interruptible_timeout(__ad->wait,	\
+	long __ret = wait_event_timeout(__ad->wait,			\
 			(__met = (cond)) || ftio_adapter_fenced(__ad),	\
 			(timeout));					\
 	__ftio_adapter_wait_result(__ad, __ret, __met);			\
@@ -229,8 +250,6 @@ static inline void ftio_adapter_wake(struct ftio_adapter *ad)
 static inline int __ftio_adapter_wait_result(const struct ftio_adapter *ad,
 					     long ret, bool met)
 {
-	if (ret < 0)
-		return ret;
 	if (met)
 		return 0;
 	return ftio_adapter_fenced(ad) ? ftio_adapter_errno(ad) : -ETIMEDOUT;
