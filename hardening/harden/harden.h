@@ -79,6 +79,8 @@ enum ftio_hd_counter {
  * @pub: what the driver sees
  * @ops: the driver's operations
  * @bus: the way down to the device
+ * @bus_data: the bus's own (PCI: the config space saved at registration
+ *	and after each recovery, which a reset restores)
  * @dev: the device, for events and notifications
  * @name: its name (the PCI address)
  * @driver: the driver's name
@@ -112,6 +114,7 @@ struct ftio_hd_adapter {
 	struct ftio_adapter pub;
 	const struct ftio_adapter_ops *ops;
 	const struct ftio_hd_bus *bus;
+	void *bus_data;
 	struct device *dev;
 	char name[32];
 	char driver[32];
@@ -171,7 +174,8 @@ void ftio_hd_put(struct ftio_hd_adapter *a);
 void ftio_hd_release(struct kobject *kobj);
 int ftio_hd_take_down(struct ftio_hd_adapter *a, enum ftio_state to,
 		      const char *reason);
-int ftio_hd_bring_up(struct ftio_hd_adapter *a, bool reset, const char *why);
+int ftio_hd_bring_up(struct ftio_hd_adapter *a, const char *why);
+int ftio_hd_online(struct ftio_hd_adapter *a, const char *why);
 bool ftio_hd_budget_left(struct ftio_hd_adapter *a);
 void ftio_hd_set_degraded(struct ftio_hd_adapter *a, const char *reason);
 void ftio_hd_set_online(struct ftio_hd_adapter *a, const char *why);

@@ -198,9 +198,7 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_hd_budget_left);
 
 /**
  * ftio_hd_bring_up() - lift the fence and have the driver reinitialise
- * @a: a fenced adapter
- * @reset: reset the function first (an operator's "online"); not when the
- *	PCI core has just reset it (slot_reset)
+ * @a: a fenced adapter whose device was just reset
  * @why: for the event should it fail
  *
  * Bus mastering goes back on, the fence is lifted and the driver's reinit
@@ -210,9 +208,9 @@ EXPORT_SYMBOL_IF_KUNIT(ftio_hd_budget_left);
  *
  * Context: process context, may sleep.
  * Return: 0, -EALREADY if it was not fenced, -ENODEV if it is gone or
- * leaving, or the error of the reset or the last reinit.
+ * leaving, or the error of the last reinit.
  */
-int ftio_hd_bring_up(struct ftio_hd_adapter *a, bool reset, const char *why)
+int ftio_hd_bring_up(struct ftio_hd_adapter *a, const char *why)
 {
 	char reason[sizeof(a->reason)];
 	unsigned int i, tries;
@@ -227,14 +225,6 @@ int ftio_hd_bring_up(struct ftio_hd_adapter *a, bool reset, const char *why)
 	if (!ftio_adapter_fenced(&a->pub)) {
 		mutex_unlock(&a->lock);
 		return -EALREADY;
-	}
-	if (reset) {
-		ftio_hd_count(a, FTIO_HD_RESETS);
-		ret = a->bus->reset(a);
-		if (ret) {
-			snprintf(reason, sizeof(reason), "%s: reset failed (%d)", why, ret);
-			goto failed;
-		}
 	}
 	if (!a->bus->present(a)) {
 		WRITE_ONCE(a->gone, true);
@@ -278,6 +268,40 @@ failed:
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(ftio_hd_bring_up);
+
+/**
+ * ftio_hd_online() - an operator's "online": reset, reinit, in service
+ * @a: a fenced adapter (isolated or failed)
+ * @why: for the events
+ *
+ * The reset runs without the adapter's lock: the PCI core takes its own
+ * locks for it, and holds them when it calls the shim's error handlers,
+ * which take the adapter's lock. A failed reset changes nothing.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EALREADY if it is not fenced, -ENODEV if it is gone or
+ * leaving, the reset's error, or that of the driver's last reinit.
+ */
+int ftio_hd_online(struct ftio_hd_adapter *a, const char *why)
+{
+	int ret;
+
+	mutex_lock(&a->lock);
+	ret = a->leaving || a->state == FTIO_STATE_REMOVED ? -ENODEV :
+	      !ftio_adapter_fenced(&a->pub) ? -EALREADY : 0;
+	mutex_unlock(&a->lock);
+	if (ret)
+		return ret;
+	ftio_hd_count(a, FTIO_HD_RESETS);
+	ret = a->bus->reset(a);
+	if (ret)
+		return ret;
+	ret = ftio_hd_bring_up(a, why);
+	if (!ret)
+		ftio_hd_set_online(a, why);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ftio_hd_online);
 
 /* A non-fatal error: the adapter stays in service, marked degraded. */
 void ftio_hd_set_degraded(struct ftio_hd_adapter *a, const char *reason)

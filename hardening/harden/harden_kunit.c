@@ -277,7 +277,7 @@ static void all_ones_from_a_gone_device_removes_it(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, f->a->reason,
 			   "device gone: an MMIO read and its vendor id gave all-ones");
 	/* Gone is gone: no bring-up. */
-	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, true, "kunit"), -ENODEV);
+	KUNIT_EXPECT_EQ(test, ftio_hd_online(f->a, "kunit"), -ENODEV);
 	KUNIT_EXPECT_EQ(test, f->resets, 0);
 }
 
@@ -415,21 +415,29 @@ static void bring_up_resets_reinits_and_goes_online(struct kunit *test)
 	struct ftio_adapter *ad = &f->a->pub;
 
 	KUNIT_ASSERT_EQ(test, ftio_adapter_isolate(ad, "kunit"), 0);
-	KUNIT_ASSERT_EQ(test, ftio_hd_bring_up(f->a, true, "kunit"), 0);
-	KUNIT_EXPECT_EQ(test, f->resets, 1);
+	/* After a reset the PCI core made (AER): up, still isolated. */
+	KUNIT_ASSERT_EQ(test, ftio_hd_bring_up(f->a, "kunit"), 0);
+	KUNIT_EXPECT_EQ(test, f->resets, 0);
 	KUNIT_EXPECT_EQ(test, f->reinits, 1);
 	KUNIT_EXPECT_TRUE(test, f->master);
 	KUNIT_EXPECT_FALSE(test, ftio_adapter_fenced(ad));
-	/* Still isolated until recovery is over (AER's resume). */
 	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_ISOLATED);
+	/* In service once recovery is over (AER's resume). */
 	ftio_hd_set_online(f->a, "kunit");
 	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_ONLINE);
 	KUNIT_EXPECT_EQ(test, f->n_online, 1);
 	/* Not fenced: nothing to bring up. */
-	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, true, "kunit"), -EALREADY);
-	KUNIT_EXPECT_EQ(test, f->resets, 1);
-	/* A second isolation quiesces again. */
+	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, "kunit"), -EALREADY);
+	KUNIT_EXPECT_EQ(test, ftio_hd_online(f->a, "kunit"), -EALREADY);
+	KUNIT_EXPECT_EQ(test, f->resets, 0);
+	/* An operator's online resets first. */
 	KUNIT_ASSERT_EQ(test, ftio_adapter_isolate(ad, "kunit"), 0);
+	KUNIT_EXPECT_EQ(test, ftio_hd_online(f->a, "kunit"), 0);
+	KUNIT_EXPECT_EQ(test, f->resets, 1);
+	KUNIT_EXPECT_EQ(test, f->reinits, 2);
+	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_ONLINE);
+	KUNIT_EXPECT_EQ(test, f->n_online, 2);
+	/* Each isolation quiesces. */
 	KUNIT_EXPECT_EQ(test, f->quiesces, 2);
 }
 
@@ -442,12 +450,12 @@ static void reinit_retried_then_failed(struct kunit *test)
 	f->reinit_failures = 1;
 	KUNIT_ASSERT_EQ(test, ftio_adapter_isolate(ad, "kunit"), 0);
 	/* One failure within two tries: up. */
-	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, false, "kunit"), 0);
+	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, "kunit"), 0);
 	KUNIT_EXPECT_EQ(test, f->reinits, 2);
 	KUNIT_ASSERT_EQ(test, ftio_adapter_isolate(ad, "kunit"), 0);
 	/* Two: failed, fenced, quiesced once more. */
 	f->reinit_failures = 2;
-	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, false, "kunit"), -EIO);
+	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, "kunit"), -EIO);
 	KUNIT_EXPECT_EQ(test, f->reinits, 4);
 	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_FAILED);
 	KUNIT_EXPECT_TRUE(test, ftio_adapter_fenced(ad));
@@ -457,21 +465,21 @@ static void reinit_retried_then_failed(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, f->a->reason, "kunit: reinit failed (-5) after 2 tries");
 }
 
-static void failed_reset_leaves_it_failed(struct kunit *test)
+static void failed_reset_changes_nothing(struct kunit *test)
 {
 	struct fake *f = fake_adapter(test);
 	struct ftio_adapter *ad = &f->a->pub;
 
 	KUNIT_ASSERT_EQ(test, ftio_adapter_isolate(ad, "kunit"), 0);
 	f->reset_ret = -ENOTTY;
-	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, true, "kunit"), -ENOTTY);
+	KUNIT_EXPECT_EQ(test, ftio_hd_online(f->a, "kunit"), -ENOTTY);
 	KUNIT_EXPECT_EQ(test, f->reinits, 0);
-	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_FAILED);
+	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_ISOLATED);
 	KUNIT_EXPECT_TRUE(test, ftio_adapter_fenced(ad));
+	KUNIT_EXPECT_STREQ(test, f->a->reason, "kunit");
 	/* An operator tries again once the reset works. */
 	f->reset_ret = 0;
-	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, true, "kunit"), 0);
-	ftio_hd_set_online(f->a, "kunit");
+	KUNIT_EXPECT_EQ(test, ftio_hd_online(f->a, "kunit"), 0);
 	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_ONLINE);
 }
 
@@ -559,7 +567,7 @@ static void unregister_quiesces_and_forgets(struct kunit *test)
 	if (found)
 		ftio_hd_put(found);
 	/* A transition that comes late finds it gone. */
-	KUNIT_EXPECT_EQ(test, ftio_hd_bring_up(f->a, true, "kunit"), -ENODEV);
+	KUNIT_EXPECT_EQ(test, ftio_hd_online(f->a, "kunit"), -ENODEV);
 }
 
 static int hd_suite_init(struct kunit_suite *suite)
@@ -585,7 +593,7 @@ static struct kunit_case ftio_harden_cases[] = {
 	KUNIT_CASE(irq_storm_isolates_and_fenced_irqs_are_ignored),
 	KUNIT_CASE(bring_up_resets_reinits_and_goes_online),
 	KUNIT_CASE(reinit_retried_then_failed),
-	KUNIT_CASE(failed_reset_leaves_it_failed),
+	KUNIT_CASE(failed_reset_changes_nothing),
 	KUNIT_CASE(reset_budget_runs_out_within_its_window),
 	KUNIT_CASE(removal_after_isolation_quiesces_once),
 	KUNIT_CASE(report_error_isolates_from_any_context),

@@ -43,6 +43,34 @@ static void ftio_hd_pci_set_master(struct ftio_hd_adapter *a, bool on)
 		pci_clear_master(hd_pdev(a));
 }
 
+/*
+ * Config space as it was when the adapter worked: saved at registration
+ * and after each recovery. A failed recovery leaves the function with
+ * what a link reset left (no BARs, no decoding): a reset must bring back
+ * the good state, not save and restore that one.
+ */
+static void ftio_hd_pci_keep_state(struct ftio_hd_adapter *a)
+{
+	struct pci_dev *pdev = hd_pdev(a);
+	struct pci_saved_state *st;
+
+	pci_save_state(pdev);
+	st = pci_store_saved_state(pdev);
+	if (!st)
+		return;		/* the older copy stays */
+	kfree(a->bus_data);
+	a->bus_data = st;
+}
+
+static void ftio_hd_pci_restore_state(struct ftio_hd_adapter *a)
+{
+	struct pci_dev *pdev = hd_pdev(a);
+
+	if (a->bus_data)
+		pci_load_saved_state(pdev, a->bus_data);
+	pci_restore_state(pdev);
+}
+
 static int ftio_hd_pci_reset(struct ftio_hd_adapter *a)
 {
 	struct pci_dev *pdev = hd_pdev(a);
@@ -53,7 +81,9 @@ static int ftio_hd_pci_reset(struct ftio_hd_adapter *a)
 	ret = pci_try_reset_function(pdev);
 	WRITE_ONCE(a->resetting, false);
 	if (ret == -EAGAIN)
-		ret = -EBUSY;	/* the device is locked (probe, remove, recovery) */
+		return -EBUSY;	/* the device is locked (probe, remove, recovery) */
+	if (!ret)
+		ftio_hd_pci_restore_state(a);
 	return ret;
 }
 
@@ -99,9 +129,10 @@ struct ftio_adapter *ftio_adapter_register(struct pci_dev *pdev,
 		return ERR_CAST(a);
 	a->pub.pdev = pdev;
 	/* What a reset restores. */
-	pci_save_state(pdev);
+	ftio_hd_pci_keep_state(a);
 	ret = ftio_hd_add(a);
 	if (ret) {
+		kfree(a->bus_data);
 		ftio_hd_put(a);
 		return ERR_PTR(ret);
 	}
@@ -114,6 +145,8 @@ void ftio_adapter_unregister(struct ftio_adapter *ad)
 	struct ftio_hd_adapter *a = to_hd(ad);
 
 	ftio_hd_remove(a);
+	kfree(a->bus_data);
+	a->bus_data = NULL;
 	ftio_hd_put(a);
 }
 EXPORT_SYMBOL_GPL(ftio_adapter_unregister);
@@ -172,9 +205,8 @@ static pci_ers_result_t ftio_hd_slot_reset(struct pci_dev *pdev)
 
 	if (!a)
 		return PCI_ERS_RESULT_DISCONNECT;
-	pci_restore_state(pdev);
-	pci_save_state(pdev);
-	ret = ftio_hd_bring_up(a, false, "AER slot reset");
+	ftio_hd_pci_restore_state(a);
+	ret = ftio_hd_bring_up(a, "AER slot reset");
 	ftio_hd_put(a);
 	return ret ? PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_RECOVERED;
 }
@@ -207,8 +239,7 @@ static void ftio_hd_reset_done(struct pci_dev *pdev)
 
 	if (!a)
 		return;
-	if (!READ_ONCE(a->resetting) &&
-	    !ftio_hd_bring_up(a, false, "function reset"))
+	if (!READ_ONCE(a->resetting) && !ftio_hd_bring_up(a, "function reset"))
 		ftio_hd_set_online(a, "function reset done");
 	ftio_hd_put(a);
 }

@@ -36,9 +36,7 @@ static ssize_t state_store(struct kobject *kobj, struct kobj_attribute *attr,
 		if (ret == -EALREADY)
 			ret = 0;
 	} else if (sysfs_streq(buf, "online")) {
-		ret = ftio_hd_bring_up(a, true, "brought online by an operator");
-		if (!ret)
-			ftio_hd_set_online(a, "brought online by an operator");
+		ret = ftio_hd_online(a, "brought online by an operator");
 		if (ret == -EALREADY)
 			ret = 0;
 	} else {

@@ -3,7 +3,8 @@
 # ftio_edu on the hardening shim, with QEMU's edu plugged into root port
 # rp1 by the host: data through DMA and a factorial through MMIO and an
 # interrupt; an operator's isolate (I/O fails with EIO, the device is not
-# touched) and online (reset, reinit, I/O again); bad writes to sysfs
+# touched) and online (reset, reinit, I/O again); AER fatal errors
+# recovered, then one past the reset budget (failed); bad writes to sysfs
 # refused; hot unplug with the device open (ENODEV, the adapter gone, the
 # events told), and plugged back.
 . "$(dirname "$0")/../lib/ftio.sh"
@@ -57,6 +58,26 @@ check "one reset" [ "$(counter resets)" = 1 ]
 check "component-fixed names it" [ "$(events_of component-fixed)" = 1 ]
 ok "I/O works again" "$io" /dev/ftio-edu0 rw 3
 check "12! from the device" [ "$("$io" /dev/ftio-edu0 fact 12)" = 479001600 ]
+
+# AER: a fatal error on the root port. The PCI core's recovery calls the
+# shim's handlers: isolated, the slot reset, the driver's reinit, online.
+aer_fatal() { host-ctl hmp "pcie_aer_inject_error rp1 0x10"; }
+n_events() { [ "$(events_of "$1")" = "$2" ]; }
+ok "a fatal error on the root port (AER)" aer_fatal
+check "recovery brings it back: component-fixed again" wait_for 60 n_events component-fixed 2
+check "after component-broken" [ "$(events_of component-broken)" = 2 ]
+check "it is online" is "$h/state" online
+check "isolated twice in all" [ "$(counter isolations)" = 2 ]
+ok "I/O works after the recovery" "$io" /dev/ftio-edu0 rw 6
+ok "a budget of one reset in ten minutes" bash -c "echo 1 > $h/reset_budget"
+ok "a second fatal error" aer_fatal
+check "past its budget the adapter is failed" wait_for 60 is "$h/state" failed
+check "and says why" grep -q "reset budget spent" "$h/reason"
+fails "I/O on a failed adapter: EIO" 5 "$io" /dev/ftio-edu0 rw 7
+ok "an operator brings it online" bash -c "echo online > $h/state"
+check "it is online" is "$h/state" online
+ok "I/O works again" "$io" /dev/ftio-edu0 rw 8
+ok "the budget back to 3" bash -c "echo 3 > $h/reset_budget"
 
 fails "an unknown state is refused" 1 bash -c "echo bogus > $h/state"
 fails "failed cannot be written" 1 bash -c "echo failed > $h/state"
