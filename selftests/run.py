@@ -95,8 +95,11 @@ GUEST_SUITES = [
      170, ""),
     ("mpio/nvme_pci_failover", [D, DBG], "selftests/mpio/nvme_pci_failover.sh", "tap", 400,
      130, ""),
-    ("harden/edu", ALL, "selftests/harden/edu.sh", "tap", 300, 70,
+    ("harden/edu", ALL, "selftests/harden/edu.sh", "tap", 300, 50,
      "6.1 too: its PCI error and reset handlers and hot removal differ"),
+    ("harden/edu_hotplug", [D, DBG], "selftests/harden/edu_hotplug.sh", "tap", 400, 80,
+     "10 cycles of unplug and plug under load (check-full: 100); the debug "
+     "kernel judges races and leaks"),
 ]
 COST = {name: cost for name, _, _, _, _, cost, _ in GUEST_SUITES}
 # Suites of the host: the runner's own tests.
