@@ -316,12 +316,18 @@ static void wait_ends_on_condition_timeout_or_fence(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, ftio_adapter_wait(ad, done, HZ), 0);
 	KUNIT_EXPECT_EQ(test, ftio_adapter_wait(ad, never, 1), -ETIMEDOUT);
-	/* A fence 50 ms in wakes a wait of 10 s with the adapter's error. */
+	/*
+	 * A fence 50 ms in wakes a wait of 10 s with the adapter's error, at
+	 * once: not only when the adapter is taken down, which the lock held
+	 * here holds up (as a long transition would).
+	 */
 	INIT_DELAYED_WORK_ONSTACK(&fl.work, fence_now);
+	mutex_lock(&f->a->lock);
 	schedule_delayed_work(&fl.work, msecs_to_jiffies(50));
 	t = jiffies;
 	KUNIT_EXPECT_EQ(test, ftio_adapter_wait(ad, never, 10 * HZ), -EIO);
 	KUNIT_EXPECT_LT(test, jiffies - t, 5UL * HZ);
+	mutex_unlock(&f->a->lock);
 	flush_delayed_work(&fl.work);
 	destroy_delayed_work_on_stack(&fl.work);
 	settle(f);
