@@ -26,13 +26,16 @@ for f in glob.glob(os.path.join(top, "Documentation/ABI/testing/*")):
     whats += re.findall(r"^What:\s+(\S+)", open(f).read(), re.M)
 pats = [re.compile("^" + re.sub(r"<[^>]+>", r"[^/]+", re.escape(w).replace(r"\<", "<")
                                 .replace(r"\>", ">")) + "$") for w in whats]
-for path in sorted(set(re.findall(r"/sys/(?:kernel/ftio|block/mpio[^/\s`]*/mpio)[\w/<>.*-]*", guide))):
+for path in sorted(set(re.findall(r"/sys/(?:kernel/ftio|block/mpio[^/\s`]*/mpio)[\w/<>.*:-]*", guide))):
     p = path.rstrip("/")
     # directories and globs: some documented file must live below them
+    # an adapter's directory is named by its PCI address
+    p = re.sub(r"/harden/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]", "/harden/ADAPTER", p)
+    p = re.sub(r":[^/]*$", "", p)	# grep's "FILE:VALUE"
     if p.endswith("*") or p.endswith("/mpio") or p.endswith("ftio") or \
-            re.search(r"/(pool|mpio|events|NAME|paths)$", p):
+            re.search(r"/(pool|mpio|events|NAME|paths|ADAPTER)$", p):
         prefix = re.sub(r"[^/]*\*$", "", p).replace("NAME", "")
-        prefix = re.sub(r"mpio(0|N)", "mpio<N>", prefix)
+        prefix = re.sub(r"mpio(0|N)", "mpio<N>", prefix).replace("ADAPTER", "<adapter>")
         if not any(w.startswith(prefix.rstrip("/")) for w in whats) and "NAME" not in p:
             bad.append(f"sysfs directory {path}: no documented file below it")
         continue
