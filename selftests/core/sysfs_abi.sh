@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Every file under /sys/kernel/ftio has an entry in Documentation/ABI and
-# every entry names a file that exists, with every shipped module loaded;
+# every entry names a file that exists, with every shipped module loaded
+# (and an mpio device and a hardened adapter in place);
 # one test per attribute group (a directory, or its pattern).
 . "$(dirname "$0")/../lib/ftio.sh"
 
@@ -19,6 +20,14 @@ if grep -q '^ftio_mpio ' /proc/modules; then
 	ok "null_blk loads" modprobe null_blk nr_devices=1
 	ok "an mpio device for the check" sh -c "echo abi >/sys/kernel/ftio/mpio/create"
 	ok "with a path" sh -c "echo nullb0 >/sys/block/mpio0/mpio/add_path"
+fi
+# A hardened adapter (QEMU's edu, plugged in by the host), so that its
+# directory exists too.
+edu=0
+if grep -q '^ftio_edu ' /proc/modules; then
+	ok "edu plugged into rp1" host-ctl qmp device_add '{"driver": "edu", "id": "edu0", "bus": "rp1"}'
+	check "its adapter appears" wait_for 30 bash -c "ls /sys/kernel/ftio/harden/*/state"
+	edu=1
 fi
 
 while IFS=$'\t' read -r verdict desc detail; do
@@ -67,6 +76,10 @@ for key in sorted(groups):
 PY
 )
 [ -e /sys/block/mpio0 ] && echo abi >/sys/kernel/ftio/mpio/delete
+if [ "$edu" = 1 ]; then
+	ok "edu unplugged" bash -c "host-ctl qmp device_del '{\"id\": \"edu0\"}' >/dev/null &&
+		host-ctl wait-event DEVICE_DELETED '{\"device\": \"edu0\"}' 60 >/dev/null"
+fi
 ftio_unload_all
 modprobe -r null_blk 2>/dev/null
 tap_done
