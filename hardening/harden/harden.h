@@ -156,6 +156,18 @@ static inline void ftio_hd_count(struct ftio_hd_adapter *a, enum ftio_hd_counter
 	atomic64_inc(&a->counters[c]);
 }
 
+/* How bad a state is: a fence and a take-down only ever make it worse. */
+static inline int ftio_hd_rank(enum ftio_state s)
+{
+	static const u8 rank[] = {
+		[FTIO_STATE_ONLINE] = 0, [FTIO_STATE_DEGRADED] = 1,
+		[FTIO_STATE_ISOLATED] = 2, [FTIO_STATE_FAILED] = 3,
+		[FTIO_STATE_REMOVED] = 4,
+	};
+
+	return (unsigned int)s < ARRAY_SIZE(rank) ? rank[s] : 0;
+}
+
 #define FTIO_HD_MAX_BUDGET	ARRAY_SIZE(((struct ftio_hd_adapter *)0)->reset_times)
 
 extern struct ftio_module ftio_hd_module;
@@ -183,6 +195,8 @@ const char *ftio_hd_state_name(enum ftio_state s);
 void ftio_hd_adapters_exit(void);
 
 /* harden_io.c: the fence, and what it does to interrupts and DMA */
+bool ftio_hd_fence_mark(struct ftio_hd_adapter *a, enum ftio_state to,
+			const char *reason);
 bool ftio_hd_fence(struct ftio_hd_adapter *a, enum ftio_state to,
 		   const char *reason);
 void ftio_hd_irqs_sync(struct ftio_hd_adapter *a);

@@ -89,34 +89,16 @@ static void ftio_hd_fence_work(struct work_struct *work)
 	ftio_hd_take_down(a, to, reason);
 }
 
-/* Worse states are larger, as in harden_io.c's fence. */
-static int ftio_hd_rank(enum ftio_state s)
-{
-	static const u8 rank[] = {
-		[FTIO_STATE_ONLINE] = 0, [FTIO_STATE_DEGRADED] = 1,
-		[FTIO_STATE_ISOLATED] = 2, [FTIO_STATE_FAILED] = 3,
-		[FTIO_STATE_REMOVED] = 4,
-	};
-
-	return (unsigned int)s < ARRAY_SIZE(rank) ? rank[s] : 0;
-}
-
 /* The steps of taking down, under the adapter's lock; returns the old state. */
 static enum ftio_state __ftio_hd_take_down(struct ftio_hd_adapter *a,
 					   enum ftio_state to,
 					   const char *reason)
 {
 	enum ftio_state was = a->state;
-	unsigned long flags;
 
 	lockdep_assert_held(&a->lock);
-	spin_lock_irqsave(&a->fence_lock, flags);
-	set_bit(FTIO_ADAPTER_FENCED_BIT, &a->pub.io);
-	a->pending_state = to;
-	strscpy(a->reason, reason, sizeof(a->reason));
-	spin_unlock_irqrestore(&a->fence_lock, flags);
-	wake_up_all(&a->pub.wait);
-
+	/* A worse fence pending (the device gone) is left for its work. */
+	ftio_hd_fence_mark(a, to, reason);
 	ftio_hd_irqs_sync(a);
 	/* A device still there stops its DMA before the driver is told. */
 	if (!READ_ONCE(a->gone))

@@ -34,22 +34,35 @@ struct ftio_hd_map {
 
 static struct ftio_pool_cache *ftio_hd_map_cache;
 
-/* How much worse a state is: a fence only ever makes it worse. */
-static int ftio_hd_severity(enum ftio_state s)
+/**
+ * ftio_hd_fence_mark() - fence an adapter now
+ * @a: the adapter
+ * @to: the state it is to be taken to (isolated, failed or removed)
+ * @reason: why, for the event and sysfs
+ *
+ * Sets the fence and wakes every waiter. The first fence, or one with a
+ * worse state than the one pending (the device turned out to be gone),
+ * sets the pending state and the reason; a milder one never replaces
+ * them.
+ *
+ * Context: any.
+ * Return: true if this call fenced the adapter, false if it was fenced.
+ */
+bool ftio_hd_fence_mark(struct ftio_hd_adapter *a, enum ftio_state to,
+			const char *reason)
 {
-	switch (s) {
-	case FTIO_STATE_ONLINE:
-		return 0;
-	case FTIO_STATE_DEGRADED:
-		return 1;
-	case FTIO_STATE_ISOLATED:
-		return 2;
-	case FTIO_STATE_FAILED:
-		return 3;
-	case FTIO_STATE_REMOVED:
-		return 4;
+	unsigned long flags;
+	bool first;
+
+	spin_lock_irqsave(&a->fence_lock, flags);
+	first = !test_and_set_bit(FTIO_ADAPTER_FENCED_BIT, &a->pub.io);
+	if (first || ftio_hd_rank(to) > ftio_hd_rank(a->pending_state)) {
+		a->pending_state = to;
+		strscpy(a->reason, reason, sizeof(a->reason));
 	}
-	return 0;
+	spin_unlock_irqrestore(&a->fence_lock, flags);
+	wake_up_all(&a->pub.wait);
+	return first;
 }
 
 /**
@@ -58,8 +71,8 @@ static int ftio_hd_severity(enum ftio_state s)
  * @to: the state to take it to (isolated, failed or removed)
  * @reason: why, for the event and sysfs
  *
- * A later fence with a worse state (the device turned out to be gone)
- * replaces the pending state and reason.
+ * ftio_hd_fence_mark(), then the fence work takes the adapter down to the
+ * pending state in process context.
  *
  * Context: any.
  * Return: true if this call fenced the adapter, false if it was fenced.
@@ -67,17 +80,8 @@ static int ftio_hd_severity(enum ftio_state s)
 bool ftio_hd_fence(struct ftio_hd_adapter *a, enum ftio_state to,
 		   const char *reason)
 {
-	unsigned long flags;
-	bool first;
+	bool first = ftio_hd_fence_mark(a, to, reason);
 
-	spin_lock_irqsave(&a->fence_lock, flags);
-	first = !test_and_set_bit(FTIO_ADAPTER_FENCED_BIT, &a->pub.io);
-	if (first || ftio_hd_severity(to) > ftio_hd_severity(a->pending_state)) {
-		a->pending_state = to;
-		strscpy(a->reason, reason, sizeof(a->reason));
-	}
-	spin_unlock_irqrestore(&a->fence_lock, flags);
-	wake_up_all(&a->pub.wait);
 	queue_work(system_wq, &a->fence_work);
 	return first;
 }

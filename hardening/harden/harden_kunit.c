@@ -541,6 +541,30 @@ static void report_error_isolates_from_any_context(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, f->a->reason, "kunit: no completion");
 }
 
+/*
+ * A device found gone (a fence to "removed", its work not run yet) while
+ * the adapter is being isolated: the isolation does not lower the pending
+ * state, and the adapter ends removed. The fence work is held back so
+ * that the isolation surely comes between the fence and its work.
+ */
+static void isolation_keeps_a_worse_fence_pending(struct kunit *test)
+{
+	struct fake *f = fake_adapter(test);
+	struct ftio_adapter *ad = &f->a->pub;
+
+	disable_work_sync(&f->a->fence_work);
+	ftio_hd_fence(f->a, FTIO_STATE_REMOVED, "kunit: gone");
+	KUNIT_EXPECT_EQ(test, ftio_adapter_isolate(ad, "kunit: isolated"), 0);
+	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_ISOLATED);
+	enable_work(&f->a->fence_work);
+	queue_work(system_wq, &f->a->fence_work);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, ftio_adapter_state(ad), FTIO_STATE_REMOVED);
+	KUNIT_EXPECT_STREQ(test, f->a->reason, "kunit: gone");
+	KUNIT_EXPECT_EQ(test, f->quiesces, 1);
+	KUNIT_EXPECT_EQ(test, f->n_removed, 1);
+}
+
 static void unregister_of_an_isolated_adapter_quiesces_again(struct kunit *test)
 {
 	struct fake *f = fake_adapter(test);
@@ -603,6 +627,7 @@ static struct kunit_case ftio_harden_cases[] = {
 	KUNIT_CASE(reset_budget_runs_out_within_its_window),
 	KUNIT_CASE(removal_after_isolation_quiesces_once),
 	KUNIT_CASE(report_error_isolates_from_any_context),
+	KUNIT_CASE(isolation_keeps_a_worse_fence_pending),
 	KUNIT_CASE(unregister_of_an_isolated_adapter_quiesces_again),
 	KUNIT_CASE(unregister_quiesces_and_forgets),
 	{}
