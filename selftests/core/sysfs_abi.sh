@@ -25,7 +25,7 @@ fi
 # directory exists too.
 edu=0
 if grep -q '^ftio_edu ' /proc/modules; then
-	ok "edu plugged into rp1" host-ctl qmp device_add '{"driver": "edu", "id": "edu0", "bus": "rp1"}'
+	ok "edu plugged into rp1" edu_plug
 	check "its adapter appears" wait_for 30 bash -c "ls /sys/kernel/ftio/harden/*/state"
 	edu=1
 fi
@@ -77,8 +77,7 @@ PY
 )
 [ -e /sys/block/mpio0 ] && echo abi >/sys/kernel/ftio/mpio/delete
 if [ "$edu" = 1 ]; then
-	ok "edu unplugged" bash -c "host-ctl qmp device_del '{\"id\": \"edu0\"}' >/dev/null &&
-		host-ctl wait-event DEVICE_DELETED '{\"device\": \"edu0\"}' 60 >/dev/null"
+	ok "edu unplugged" edu_unplug
 fi
 ftio_unload_all
 modprobe -r null_blk 2>/dev/null

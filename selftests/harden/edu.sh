@@ -21,15 +21,10 @@ edu_addr() {
 		is "$d/vendor" 0x1234 && is "$d/device" 0x11e8 && basename "$d"
 	done
 }
-plug() { host-ctl qmp device_add '{"driver": "edu", "id": "edu0", "bus": "rp1"}'; }
-unplug() {
-	host-ctl qmp device_del '{"id": "edu0"}' &&
-		host-ctl wait-event DEVICE_DELETED '{"device": "edu0"}' 60
-}
 counter() { cat "$h/counters/$1"; }
 events_of() { ftioctl events | grep -c "$1.*$addr"; }
 
-ok "plug edu into rp1" plug
+ok "plug edu into rp1" edu_plug
 check "/dev/ftio-edu0 appears" wait_for 30 test -c /dev/ftio-edu0
 addr=$(edu_addr)
 h=/sys/kernel/ftio/harden/$addr
@@ -101,18 +96,18 @@ except OSError as e:
     sys.exit(e.errno)"
 
 exec 7<>/dev/ftio-edu0
-ok "unplug edu with the device open" unplug
+ok "unplug edu with the device open" edu_unplug
 check "/dev/ftio-edu0 is gone" wait_for 10 bash -c "! test -e /dev/ftio-edu0"
 check "so is the adapter's directory" wait_for 10 bash -c "! test -e $h"
 fails "the open file gets ENODEV" 19 "$io" FD:7 rw 4
 exec 7>&-
 check "component-removed names it" [ "$(events_of component-removed)" = 1 ]
 
-ok "plug it back" plug
+ok "plug it back" edu_plug
 check "/dev/ftio-edu0 is back" wait_for 30 test -c /dev/ftio-edu0
 check "online again" wait_for 10 is "$h/state" online
 ok "I/O through the new adapter" "$io" /dev/ftio-edu0 rw 5
-ok "unplug it at the end" unplug
+ok "unplug it at the end" edu_unplug
 ok "ftio_edu unloads" rmmod ftio_edu
 ok "ftio_harden unloads" rmmod ftio_harden
 tap_done

@@ -18,11 +18,6 @@ check "the control port is there" [ -n "${FTIO_CTL_PORT:-}" ]
 ok "ftio_harden loads" modprobe ftio_harden
 ok "ftio_edu loads" modprobe ftio_edu
 
-plug() { host-ctl qmp device_add '{"driver": "edu", "id": "edu0", "bus": "rp1"}' >/dev/null; }
-unplug() {
-	host-ctl qmp device_del '{"id": "edu0"}' >/dev/null &&
-		host-ctl wait-event DEVICE_DELETED '{"device": "edu0"}' 60 >/dev/null
-}
 n_events() { [ "$(ftioctl events | grep -cE " harden +[^ ]+ +$1 ")" = "$2" ]; }
 # live objects of a pool tag (0 when the tag has none)
 live() { ftioctl -j pool show | python3 -c "
@@ -34,7 +29,7 @@ print(rows[0]['live_objects'] if rows else 0)"; }
 maps() { cat /sys/kernel/ftio/harden/*/counters/dma_maps 2>/dev/null || echo 0; }
 more_maps() { [ "$(maps)" -gt "$1" ]; }
 
-ok "plug edu into rp1" plug
+ok "plug edu into rp1" edu_plug
 check "/dev/ftio-edu0 appears" wait_for 30 test -c /dev/ftio-edu0
 "$io" /dev/ftio-edu0 load "$tmp/stop" "$tmp/load.json" &
 loader=$!
@@ -42,9 +37,9 @@ check "the load moves data" wait_for 30 more_maps 2
 
 bad=0
 for c in $(seq "$cycles"); do
-	unplug || { note "cycle $c: unplug failed"; bad=$((bad + 1)); break; }
+	edu_unplug || { note "cycle $c: unplug failed"; bad=$((bad + 1)); break; }
 	wait_for 10 bash -c '! test -e /dev/ftio-edu0' || { note "cycle $c: the device stayed"; bad=$((bad + 1)); }
-	plug || { note "cycle $c: plug failed"; bad=$((bad + 1)); break; }
+	edu_plug || { note "cycle $c: plug failed"; bad=$((bad + 1)); break; }
 	wait_for 30 test -c /dev/ftio-edu0 || { note "cycle $c: the device did not come back"; bad=$((bad + 1)); break; }
 	# The load works on the new adapter before the next cycle.
 	wait_for 30 more_maps 2 || { note "cycle $c: no I/O after the plug"; bad=$((bad + 1)); }
@@ -60,13 +55,13 @@ print("#", s)
 cycles = int(sys.argv[2])
 assert s["bad_data"] == 0 and s["bad_fact"] == 0, s
 assert set(s["errors"]) <= {"ENODEV", "EIO", "ENOENT"}, s
-# it opened the device once, then again after each plug
+# it opened the device once, then again after each edu_plug
 assert s["opened"] == cycles + 1, s
 assert s["rw"] > cycles and s["fact"] > cycles, s
 PY
 check "one component-removed a cycle" n_events component-removed "$cycles"
 check "and one component-inserted a cycle, and the first" n_events component-inserted "$((cycles + 1))"
-ok "unplug at the end" unplug
+ok "unplug at the end" edu_unplug
 check "no DMA mapping record left (Hdma)" [ "$(live Hdma)" = 0 ]
 check "no edu buffer left (Edub)" [ "$(live Edub)" = 0 ]
 ok "ftio_edu unloads" rmmod ftio_edu

@@ -146,6 +146,15 @@ n_exist() {
 	[ "$count" = "$n" ]
 }
 
+# edu_plug, edu_unplug: QEMU's edu device, id edu0, into the empty root
+# port rp1 and out again (device_del, then QEMU's DEVICE_DELETED: the
+# guest has let it go).
+edu_plug() { host-ctl qmp device_add '{"driver": "edu", "id": "edu0", "bus": "rp1"}' >/dev/null; }
+edu_unplug() {
+	host-ctl qmp device_del '{"id": "edu0"}' >/dev/null &&
+		host-ctl wait-event DEVICE_DELETED '{"device": "edu0"}' 60 >/dev/null
+}
+
 # Rounds of a failover scenario: 2, or more for make check-full's soak.
 ftio_rounds() { [ "${FTIO_SOAK:-0}" = 1 ] && echo 6 || echo 2; }
 
